@@ -1,0 +1,61 @@
+// `reconnect serve`: the guide as a gRPC server.
+#include <signal.h>
+
+#include <iostream>
+#include <thread>
+
+#include "cli/commands.h"
+#include "service/server.h"
+
+namespace reconnect::cli {
+namespace {
+
+int RunServe(const ContentFlags& flags, const std::string& address) {
+  // Block the stop signals in every thread so one waiter can take them and
+  // shut the server down cleanly.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+
+  std::unique_ptr<bot::Guide> guide = LoadGuide(flags);
+  if (guide == nullptr) return 2;
+  service::ServerOptions options;
+  options.address = address;
+  auto server = service::Server::Start(guide.get(), options);
+  if (!server.ok()) {
+    std::cerr << "reconnect: " << server.status().message() << "\n";
+    return 1;
+  }
+  std::cerr << "reconnect: the guide is listening for gRPC on " << address
+            << " (reconnect.v1.Guide, grpc.health.v1.Health, reflection)\n"
+            << "reconnect: talk to it with: reconnect chat --server "
+            << address << "   (Ctrl-C stops)\n";
+  std::thread waiter([&stop, &server] {
+    int sig = 0;
+    sigwait(&stop, &sig);
+    std::cerr << "reconnect: stopping\n";
+    (*server)->Shutdown();
+  });
+  (*server)->Wait();
+  waiter.join();
+  return 0;
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App* app, int* exit_code) {
+  auto* command =
+      app->add_subcommand("serve", "Run the guide as a gRPC server.");
+  auto flags = std::make_shared<ContentFlags>();
+  auto address = std::make_shared<std::string>("127.0.0.1:50051");
+  AddContentFlags(command, flags.get());
+  command->add_option("--grpc-address", *address, "host:port to listen on")
+      ->capture_default_str();
+  command->callback([flags, address, exit_code] {
+    *exit_code = RunServe(*flags, *address);
+  });
+}
+
+}  // namespace reconnect::cli

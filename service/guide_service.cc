@@ -1,0 +1,52 @@
+#include "service/guide_service.h"
+
+namespace reconnect::service {
+
+bot::Message FromProto(const reconnect::v1::ConverseRequest& request) {
+  bot::Message message;
+  message.channel = request.channel().empty() ? "api" : request.channel();
+  message.conversation_id = request.conversation_id();
+  message.platform_message_id = request.platform_message_id();
+  message.text = request.has_text_bytes() ? request.text_bytes()
+                                          : request.text();
+  message.locale = request.locale();
+  return message;
+}
+
+void ToProto(const bot::Reply& reply, reconnect::v1::ConverseReply* out) {
+  for (const auto& m : reply.messages) out->add_messages(m);
+  for (const auto& q : reply.quick_replies) out->add_quick_replies()->set_label(q);
+  out->set_intent(reply.intent);
+  out->set_duplicate(reply.duplicate);
+  out->set_clarifying(reply.clarifying);
+  auto* escalation = out->mutable_escalation();
+  escalation->set_escalated(reply.escalated);
+  if (!reply.escalated) return;
+  escalation->set_category(reply.category);
+  escalation->set_region(reply.region);
+  for (const auto& r : reply.resources) {
+    auto* resource = escalation->add_resources();
+    resource->set_name(r.name);
+    resource->set_number(r.number);
+    resource->set_kind(r.kind);
+    resource->set_note(r.note);
+  }
+}
+
+grpc::Status GuideService::Converse(
+    grpc::ServerContext* /*context*/,
+    const reconnect::v1::ConverseRequest* request,
+    reconnect::v1::ConverseReply* reply) {
+  absl::StatusOr<bot::Reply> answer = guide_->Converse(FromProto(*request));
+  if (!answer.ok()) {
+    const bool invalid =
+        answer.status().code() == absl::StatusCode::kInvalidArgument;
+    return grpc::Status(
+        invalid ? grpc::StatusCode::INVALID_ARGUMENT : grpc::StatusCode::INTERNAL,
+        std::string(answer.status().message()));
+  }
+  ToProto(*answer, reply);
+  return grpc::Status::OK;
+}
+
+}  // namespace reconnect::service
