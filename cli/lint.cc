@@ -12,6 +12,7 @@ int RunLint(const std::string& dir_flag, const std::string& clinic_file) {
   const std::string dir = dir_flag.empty() ? DefaultIntentsDir() : dir_flag;
   bot::LoadReport report = bot::LoadContentFolder(dir, clinic_file);
   std::vector<std::string> problems = report.problems;
+  const size_t intents = report.content.intents.size();
   size_t patterns = 0, examples = 0;
   for (const auto& intent : report.content.intents) {
     patterns += intent.patterns.size() + intent.excludes.size();
@@ -33,7 +34,7 @@ int RunLint(const std::string& dir_flag, const std::string& clinic_file) {
     return 1;
   }
   std::cerr << "reconnect lint: " << dir << " is clean ("
-            << report.content.intents.size() << " intents, " << patterns
+            << intents << " intents, " << patterns
             << " patterns, " << examples << " examples checked)\n";
   return 0;
 }
