@@ -13,7 +13,8 @@ class RealClock : public Clock {
 }  // namespace
 
 Clock* Clock::Real() {
-  static RealClock* clock = new RealClock;  // Never destroyed: outlives all users.
+  static RealClock* clock =
+      new RealClock;  // Never destroyed: outlives all users.
   return clock;
 }
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "bot/opening_hours.h"
+
 namespace reconnect::bot {
 
 // The ids the engine itself gives meaning to. Every other id is content.
@@ -64,6 +66,10 @@ struct ClinicSettings {
   // Region whose crisis resources are shown when a message's locale names
   // none ("US", "UK", "EU", "CA", "AU"); empty means unknown.
   std::string default_region;
+  // When a person can answer a hand-off, and how soon they usually do
+  // ("within an hour"); fill {next_open} and {response_time}.
+  OpeningHours opening_hours;
+  std::string response_time;
 };
 
 struct Resource {
@@ -84,12 +90,22 @@ struct RegionResources {
 
 // The guide's own messages, which are not answers to a topic.
 struct SystemMessages {
-  std::string clarify_prompt;         // "Did you mean ...?"
-  std::string something_else_label;   // clarify choice: none of these
-  std::string talk_to_person_label;   // clarify choice: a person
+  std::string clarify_prompt;          // "Did you mean ...?"
+  std::string something_else_label;    // clarify choice: none of these
+  std::string talk_to_person_label;    // clarify choice: a person
   std::vector<ReplyVariant> empty;     // the message had no text
   std::vector<ReplyVariant> too_long;  // over the size limit, no crisis
   ReplyVariant error;                  // fail-safe when anything went wrong
+
+  // Hand-off: one sentence added to a crisis reply saying who knows and when
+  // they can answer, and what the guide says while a person has the
+  // conversation.
+  std::string notified_open;    // the clinic is open: someone will answer
+  std::string notified_closed;  // recorded, but nobody reads it before opening
+  std::string not_notified;     // nobody could be told; use the lines
+  std::vector<ReplyVariant> holding;  // while handed off
+  std::string released;               // a person handed the conversation back
+  std::string timed_out;  // nobody answered in time; back to the guide
 };
 
 struct Content {

@@ -53,8 +53,8 @@ void CheckKeys(const YAML::Node& map, const std::set<std::string>& allowed,
   for (const auto& kv : map) {
     const std::string key = kv.first.Scalar();
     if (allowed.count(key) == 0) {
-      problems->Add(kv.first, absl::StrCat("unknown field '", key, "' in ", what,
-                                           " (allowed: ",
+      problems->Add(kv.first, absl::StrCat("unknown field '", key, "' in ",
+                                           what, " (allowed: ",
                                            absl::StrJoin(allowed, ", "), ")"));
     }
   }
@@ -124,9 +124,9 @@ void CheckPlaceholders(const YAML::Node& node, const std::string& text,
     }
     std::string name = text.substr(pos + 1, end - pos - 1);
     if (std::find(known.begin(), known.end(), name) == known.end()) {
-      problems->Add(node, absl::StrCat("unknown placeholder '{", name,
-                                       "}' (known: {",
-                                       absl::StrJoin(known, "}, {"), "})"));
+      problems->Add(node,
+                    absl::StrCat("unknown placeholder '{", name, "}' (known: {",
+                                 absl::StrJoin(known, "}, {"), "})"));
     }
     pos = end + 1;
   }
@@ -158,7 +158,8 @@ bool CompileCheck(const YAML::Node& node, const std::string& regex,
                   Problems* problems) {
   RE2 re(regex, RE2::Quiet);
   if (!re.ok()) {
-    problems->Add(node, absl::StrCat("bad pattern '", regex, "': ", re.error()));
+    problems->Add(node,
+                  absl::StrCat("bad pattern '", regex, "': ", re.error()));
     return false;
   }
   return true;
@@ -243,13 +244,15 @@ void ReadIntent(const YAML::Node& node, Content* content, Problems* problems) {
   if (intent.patterns.empty() && intent.id != kFallbackIntent &&
       !(node["patterns"] && node["patterns"].IsSequence() &&
         node["patterns"].size() > 0)) {
-    problems->Add(node, absl::StrCat("intent '", intent.id,
-                                     "' has no patterns, so nothing reaches it"));
+    problems->Add(node,
+                  absl::StrCat("intent '", intent.id,
+                               "' has no patterns, so nothing reaches it"));
   }
   intent.replies = ReadVariants(node, "replies", true, problems);
   if (node["more"]) {
     if (!ReadVariant(node["more"], &intent.more, problems)) intent.more.clear();
-    for (const auto& m : intent.more) CheckPlaceholders(node["more"], m, problems);
+    for (const auto& m : intent.more)
+      CheckPlaceholders(node["more"], m, problems);
   }
   if (YAML::Node s = node["suggestions"]) {
     if (!s.IsSequence()) {
@@ -285,9 +288,9 @@ void ReadIntent(const YAML::Node& node, Content* content, Problems* problems) {
   }
   if (content->Find(intent.id) != nullptr) {
     const Intent* first = content->Find(intent.id);
-    problems->Add(node, absl::StrCat("duplicate id '", intent.id,
-                                     "' (first defined at ", first->where.file,
-                                     ":", first->where.line, ")"));
+    problems->Add(
+        node, absl::StrCat("duplicate id '", intent.id, "' (first defined at ",
+                           first->where.file, ":", first->where.line, ")"));
     return;
   }
   content->intents.push_back(std::move(intent));
@@ -315,7 +318,9 @@ void ReadClinic(const YAML::Node& root, Content* content, Problems* problems) {
     return;
   }
   CheckKeys(root, {"clinic"}, "the clinic file", problems);
-  CheckKeys(clinic, {"name", "booking_url", "phone", "hours", "default_region"},
+  CheckKeys(clinic,
+            {"name", "booking_url", "phone", "hours", "default_region",
+             "time_zone", "open", "response_time"},
             "the clinic settings", problems);
   ClinicSettings& s = content->clinic;
   ReadString(clinic, "name", true, &s.name, problems);
@@ -323,6 +328,29 @@ void ReadClinic(const YAML::Node& root, Content* content, Problems* problems) {
   ReadString(clinic, "phone", true, &s.phone, problems);
   ReadString(clinic, "hours", true, &s.hours, problems);
   ReadString(clinic, "default_region", false, &s.default_region, problems);
+  ReadString(clinic, "response_time", true, &s.response_time, problems);
+  std::string zone;
+  if (!ReadString(clinic, "time_zone", true, &zone, problems)) return;
+  std::map<std::string, std::string> days;
+  YAML::Node open = clinic["open"];
+  if (!open || !open.IsMap()) {
+    problems->Add(clinic, "missing map 'open' (mon: 09:00-17:00, ...)");
+    return;
+  }
+  for (const auto& kv : open) {
+    if (!kv.second.IsScalar()) {
+      problems->Add(kv.second,
+                    "opening hours must be text such as 09:00-17:00");
+      return;
+    }
+    days[kv.first.Scalar()] = kv.second.Scalar();
+  }
+  absl::StatusOr<OpeningHours> hours = OpeningHours::Parse(zone, days);
+  if (!hours.ok()) {
+    problems->Add(open, std::string(hours.status().message()));
+    return;
+  }
+  s.opening_hours = *hours;
 }
 
 void ReadResources(const YAML::Node& root, Content* content,
@@ -381,7 +409,7 @@ void ReadSystem(const YAML::Node& root, Content* content, Problems* problems) {
   }
   CheckKeys(root,
             {"clarify_prompt", "something_else_label", "talk_to_person_label",
-             "empty", "too_long", "error"},
+             "empty", "too_long", "error", "handoff"},
             "the system messages", problems);
   SystemMessages& s = content->system;
   ReadString(root, "clarify_prompt", true, &s.clarify_prompt, problems);
@@ -393,6 +421,27 @@ void ReadSystem(const YAML::Node& root, Content* content, Problems* problems) {
   s.too_long = ReadVariants(root, "too_long", true, problems);
   std::vector<ReplyVariant> error = ReadVariants(root, "error", true, problems);
   if (!error.empty()) s.error = error.front();
+  YAML::Node handoff = root["handoff"];
+  if (!handoff || !handoff.IsMap()) {
+    problems->Add(root, "missing map 'handoff' (the hand-off messages)");
+    return;
+  }
+  CheckKeys(handoff,
+            {"notified_open", "notified_closed", "not_notified", "holding",
+             "released", "timed_out"},
+            "the hand-off messages", problems);
+  const std::pair<const char*, std::string*> single[] = {
+      {"notified_open", &s.notified_open},
+      {"notified_closed", &s.notified_closed},
+      {"not_notified", &s.not_notified},
+      {"released", &s.released},
+      {"timed_out", &s.timed_out}};
+  for (const auto& [key, out] : single) {
+    if (ReadString(handoff, key, true, out, problems)) {
+      CheckPlaceholders(handoff[key], *out, problems);
+    }
+  }
+  s.holding = ReadVariants(handoff, "holding", true, problems);
 }
 
 struct CatalogEntry {
@@ -416,7 +465,8 @@ std::vector<CatalogEntry> ReadCatalog(const fs::path& path,
     if (number == 1 || absl::StripAsciiWhitespace(line).empty()) continue;
     std::vector<std::string> cols = absl::StrSplit(line, '\t');
     if (cols.size() < 3) {
-      problems->Add(number, "expected id, kind and escalates separated by tabs");
+      problems->Add(number,
+                    "expected id, kind and escalates separated by tabs");
       continue;
     }
     entries.push_back({cols[0], cols[2] == "yes", number});
@@ -439,25 +489,26 @@ YAML::Node ParseFile(const fs::path& path, Problems* problems, bool* ok) {
 }
 
 // Cross-file checks, once every file has been read.
-void CheckWhole(const Content& content, const std::vector<CatalogEntry>& catalog,
+void CheckWhole(const Content& content,
+                const std::vector<CatalogEntry>& catalog,
                 const std::string& catalog_file,
                 std::vector<std::string>* out) {
   for (const Intent& intent : content.intents) {
     Problems problems(intent.where.file, out);
     for (const Suggestion& s : intent.suggestions) {
       if (content.Find(s.intent) == nullptr) {
-        problems.Add(s.where.line,
-                     absl::StrCat("intent '", intent.id, "' suggests '",
-                                  s.label, "' leading to unknown intent '",
-                                  s.intent, "'"));
+        problems.Add(
+            s.where.line,
+            absl::StrCat("intent '", intent.id, "' suggests '", s.label,
+                         "' leading to unknown intent '", s.intent, "'"));
       }
     }
     const bool crisis_id =
         intent.id.rfind(kCrisisPrefix, 0) == 0 || intent.id == kHandoffIntent;
     if (crisis_id && !intent.escalate) {
-      problems.Add(intent.where.line,
-                   absl::StrCat("intent '", intent.id,
-                                "' must have 'escalate: true'"));
+      problems.Add(
+          intent.where.line,
+          absl::StrCat("intent '", intent.id, "' must have 'escalate: true'"));
     }
   }
   Problems problems(catalog_file, out);
@@ -467,10 +518,9 @@ void CheckWhole(const Content& content, const std::vector<CatalogEntry>& catalog
       problems.Add(entry.line,
                    absl::StrCat("catalog id '", entry.id, "' has no intent"));
     } else if (intent->escalate != entry.escalates) {
-      problems.Add(entry.line,
-                   absl::StrCat("intent '", entry.id, "' must ",
-                                entry.escalates ? "" : "not ",
-                                "escalate, as the catalog says"));
+      problems.Add(entry.line, absl::StrCat("intent '", entry.id, "' must ",
+                                            entry.escalates ? "" : "not ",
+                                            "escalate, as the catalog says"));
     }
   }
 }
@@ -486,8 +536,8 @@ const Intent* Content::Find(const std::string& id) const {
 
 const std::vector<std::string>& KnownPlaceholders() {
   static const auto* names = new std::vector<std::string>{
-      "clinic_name", "booking_url", "phone", "hours", "emergency_number",
-      "crisis_line"};
+      "clinic_name",      "booking_url", "phone",         "hours",
+      "emergency_number", "crisis_line", "response_time", "next_open"};
   return *names;
 }
 
@@ -496,8 +546,7 @@ LoadReport LoadContentFolder(const std::string& dir,
   LoadReport report;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    report.problems.push_back(
-        absl::StrCat(dir, ":1: not a folder of intents"));
+    report.problems.push_back(absl::StrCat(dir, ":1: not a folder of intents"));
     return report;
   }
   std::vector<fs::path> files;

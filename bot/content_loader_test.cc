@@ -5,10 +5,10 @@
 namespace reconnect::bot {
 namespace {
 
+using reconnect::testing::TempDir;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using reconnect::testing::TempDir;
 
 std::string ReplaceFirst(std::string text, const std::string& from,
                          const std::string& to) {
@@ -26,15 +26,21 @@ class ContentLoaderTest : public ::testing::Test {
                "fallback\tfallback\tno\n");
     dir_.Write("clinic.yaml",
                "clinic:\n  name: C\n  booking_url: u\n  phone: p\n"
-               "  hours: h\n  default_region: US\n");
-    dir_.Write("resources.yaml",
-               "regions:\n"
-               "  default:\n    emergency_number: '112'\n    crisis_line: x\n"
-               "    resources:\n      - {name: E, number: '112', kind: call}\n");
-    dir_.Write("system.yaml",
-               "clarify_prompt: Which?\nsomething_else_label: Else\n"
-               "talk_to_person_label: Person\nempty: [Empty]\n"
-               "too_long: [Long]\nerror: [[Oops, 'Call {emergency_number}']]\n");
+               "  hours: h\n  default_region: US\n  time_zone: UTC\n"
+               "  open: {mon: 09:00-17:00}\n  response_time: soon\n");
+    dir_.Write(
+        "resources.yaml",
+        "regions:\n"
+        "  default:\n    emergency_number: '112'\n    crisis_line: x\n"
+        "    resources:\n      - {name: E, number: '112', kind: call}\n");
+    dir_.Write(
+        "system.yaml",
+        "clarify_prompt: Which?\nsomething_else_label: Else\n"
+        "talk_to_person_label: Person\nempty: [Empty]\n"
+        "too_long: [Long]\nerror: [[Oops, 'Call {emergency_number}']]\n"
+        "handoff:\n  notified_open: a\n  notified_closed: b {next_open}\n"
+        "  not_notified: c\n  holding: [d]\n  released: e\n"
+        "  timed_out: f\n");
     dir_.Write("crisis.yaml",
                "intents:\n"
                "  - id: crisis.suicide\n    title: S\n    source: Safety\n"
@@ -99,12 +105,12 @@ TEST_F(ContentLoaderTest, BadRegexIsReportedWithRe2ErrorAndLine) {
 
 TEST_F(ContentLoaderTest, UnknownFieldDuplicateIdAndMissingReplyAllReported) {
   WriteTopics(std::string(kTopics) +
-              "  - id: topic.trust\n"      // line 19: duplicate
+              "  - id: topic.trust\n"  // line 19: duplicate
               "    title: Again\n"
               "    source: Intro\n"
               "    patterns: [x]\n"
               "    replies: [y]\n"
-              "  - id: topic.new\n"        // line 24: no replies, typo field
+              "  - id: topic.new\n"  // line 24: no replies, typo field
               "    title: New\n"
               "    source: Intro\n"
               "    patterns: [z]\n"
@@ -112,8 +118,9 @@ TEST_F(ContentLoaderTest, UnknownFieldDuplicateIdAndMissingReplyAllReported) {
   LoadReport report = LoadContentFolder(dir_.path());
   const std::string file = Path("topics.yaml");
   EXPECT_THAT(report.problems,
-              Contains(HasSubstr(file + ":19: duplicate id 'topic.trust' "
-                                        "(first defined at " +
+              Contains(HasSubstr(file +
+                                 ":19: duplicate id 'topic.trust' "
+                                 "(first defined at " +
                                  file + ":2)")));
   EXPECT_THAT(report.problems,
               Contains(HasSubstr(file + ":28: unknown field 'replys'")));
@@ -135,14 +142,15 @@ TEST_F(ContentLoaderTest, CrisisIntentMustEscalate) {
              "  - id: crisis.suicide\n    title: S\n    source: Safety\n"
              "    patterns: ['x']\n    replies: ['y']\n");
   LoadReport report = LoadContentFolder(dir_.path());
-  EXPECT_THAT(report.problems,
-              Contains(HasSubstr("'crisis.suicide' must have 'escalate: true'")));
+  EXPECT_THAT(
+      report.problems,
+      Contains(HasSubstr("'crisis.suicide' must have 'escalate: true'")));
 }
 
 TEST_F(ContentLoaderTest, SuggestionToUnknownIntentAndUnknownPlaceholder) {
-  WriteTopics(ReplaceFirst(ReplaceFirst(kTopics, "intent: fallback",
-                                        "intent: nowhere"),
-                           "{clinic_name}", "{clinic_nme}"));
+  WriteTopics(
+      ReplaceFirst(ReplaceFirst(kTopics, "intent: fallback", "intent: nowhere"),
+                   "{clinic_name}", "{clinic_nme}"));
   LoadReport report = LoadContentFolder(dir_.path());
   EXPECT_THAT(report.problems,
               Contains(HasSubstr(":12: intent 'topic.trust' suggests 'Help' "
@@ -180,7 +188,9 @@ TEST_F(ContentLoaderTest, ClinicFileCanComeFromElsewhere) {
   TempDir other;
   std::string file = other.Write(
       "clinic.yaml",
-      "clinic:\n  name: Other\n  booking_url: u\n  phone: p\n  hours: h\n");
+      "clinic:\n  name: Other\n  booking_url: u\n  phone: p\n  hours: h\n"
+      "  time_zone: Europe/London\n  open: {tue: '08:00-12:00,13:00-18:00'}\n"
+      "  response_time: today\n");
   LoadReport report = LoadContentFolder(dir_.path(), file);
   ASSERT_THAT(report.problems, IsEmpty());
   EXPECT_EQ(report.content.clinic.name, "Other");

@@ -36,7 +36,8 @@ const ReplyVariant& Dialogue::NextVariant(
 Reply Dialogue::Answer(const Intent& intent, Session* session) const {
   Reply reply;
   reply.intent = intent.id;
-  if (intent.replies.empty()) return SystemReply(SystemKind::kError, session, false);
+  if (intent.replies.empty())
+    return SystemReply(SystemKind::kError, session, false);
   reply.messages = NextVariant(intent.id, intent.replies, session);
   Offer(intent.suggestions, &reply, session);
   if (intent.escalate) {
@@ -127,7 +128,8 @@ Reply Dialogue::Respond(const std::string& normalized,
     case MatchResult::kFallback:
       break;
   }
-  if (fallback_ == nullptr) return SystemReply(SystemKind::kError, session, false);
+  if (fallback_ == nullptr)
+    return SystemReply(SystemKind::kError, session, false);
   Reply reply = Answer(*fallback_, session);
   if (!match.ranked.empty()) reply.score = match.ranked[0].score;
   return reply;
@@ -139,7 +141,8 @@ Reply Dialogue::SystemReply(SystemKind kind, Session* session,
   switch (kind) {
     case SystemKind::kEmpty:
       reply.intent = "system.empty";
-      reply.messages = NextVariant(reply.intent, content_.system.empty, session);
+      reply.messages =
+          NextVariant(reply.intent, content_.system.empty, session);
       break;
     case SystemKind::kTooLong:
       reply.intent = "system.too_long";

@@ -18,9 +18,9 @@ std::vector<std::string> CheckExamples(Guide& guide) {
       if (!reply.ok()) {
         got = absl::StrCat("an error: ", reply.status().message());
       } else if (intent.escalate != reply->escalated) {
-        got = absl::StrCat(reply->intent, reply->escalated
-                                              ? " (escalated)"
-                                              : " (not escalated)");
+        got =
+            absl::StrCat(reply->intent, reply->escalated ? " (escalated)"
+                                                         : " (not escalated)");
       } else if (reply->intent != intent.id) {
         got = reply->intent;
       } else if (reply->clarifying) {

@@ -46,8 +46,8 @@ absl::StatusOr<std::unique_ptr<Guide>> Guide::Create(
   RECONNECT_ASSIGN_OR_RETURN(
       guide->screen_,
       CrisisScreen::Create(*guide->content_, options.matcher.pattern_set));
-  RECONNECT_ASSIGN_OR_RETURN(guide->matcher_,
-                             Matcher::Create(*guide->content_, options.matcher));
+  RECONNECT_ASSIGN_OR_RETURN(
+      guide->matcher_, Matcher::Create(*guide->content_, options.matcher));
   return guide;
 }
 
@@ -55,8 +55,14 @@ Guide::Guide(std::unique_ptr<Content> content, const GuideOptions& options)
     : options_(options),
       content_(std::move(content)),
       dialogue_(std::make_unique<Dialogue>(*content_)),
-      renderer_(std::make_unique<Renderer>(*content_)) {
+      renderer_(std::make_unique<Renderer>(
+          *content_, options.clock ? options.clock : Clock::Real())) {
   if (options_.clock == nullptr) options_.clock = Clock::Real();
+  if (options_.escalations != nullptr) {
+    handoff_ = std::make_unique<HandoffDesk>(options_.escalations,
+                                             options_.clock, *content_,
+                                             renderer_.get(), options_.handoff);
+  }
   store_ = options_.session_store;
   if (store_ == nullptr) {
     owned_store_ = std::make_unique<InMemorySessionStore>(options_.sessions,
@@ -68,9 +74,9 @@ Guide::Guide(std::unique_ptr<Content> content, const GuideOptions& options)
 absl::StatusOr<Reply> Guide::Converse(const Message& message) {
   RECONNECT_RETURN_IF_ERROR(CheckConversationId(message.conversation_id));
   const std::string region = renderer_->RegionFor(message.locale);
-  absl::Mutex& lock = conversation_locks_[std::hash<std::string>()(
-                                              message.conversation_id) %
-                                          conversation_locks_.size()];
+  absl::Mutex& lock =
+      conversation_locks_[std::hash<std::string>()(message.conversation_id) %
+                          conversation_locks_.size()];
   absl::MutexLock hold(&lock);
 
   // A store that cannot be read must not stop the message being screened and
@@ -92,7 +98,7 @@ absl::StatusOr<Reply> Guide::Converse(const Message& message) {
   absl::StatusOr<Reply> reply;
   try {
     Session next = session;
-    reply = Turn(message, &next);
+    reply = Turn(message, region, &next);
     if (reply.ok()) session = std::move(next);
   } catch (...) {
     // Nothing in the stages is meant to throw; if something does (memory),
@@ -115,15 +121,28 @@ absl::StatusOr<Reply> Guide::Converse(const Message& message) {
   return reply;
 }
 
-absl::StatusOr<Reply> Guide::Turn(const Message& message, Session* session) {
+absl::StatusOr<Reply> Guide::Turn(const Message& message,
+                                  const std::string& region, Session* session) {
   const std::string normalized = Normalize(message.text);
+  // Whether a person has this conversation comes from the durable store, not
+  // the session, so a hand-off survives restarts and session expiry. If the
+  // store cannot be read the message is still screened and answered.
+  std::optional<Escalation> active;
+  if (handoff_ != nullptr) {
+    absl::StatusOr<std::optional<Escalation>> found =
+        handoff_->Active(message.conversation_id);
+    if (found.ok()) active = *found;
+  }
   absl::StatusOr<ScreenResult> screen = screen_->Screen(normalized);
   if (!screen.ok()) {
     // The screen could not decide: fail closed and treat it as a crisis.
     return dialogue_->SystemReply(Dialogue::SystemKind::kError, session, true);
   }
   if (screen->escalate) {
-    return dialogue_->Respond(normalized, *screen, MatchResult{}, session);
+    Reply reply =
+        dialogue_->Respond(normalized, *screen, MatchResult{}, session);
+    HandOff(message, region, active, &reply);
+    return reply;
   }
   if (LooksBinary(message.text)) {
     return absl::InvalidArgumentError(
@@ -131,6 +150,25 @@ absl::StatusOr<Reply> Guide::Turn(const Message& message, Session* session) {
   }
   if (normalized.empty()) {
     return dialogue_->SystemReply(Dialogue::SystemKind::kEmpty, session, false);
+  }
+  if (active.has_value()) {
+    Reply reply;
+    reply.intent = "system.holding";
+    reply.messages =
+        content_->system.holding.empty()
+            ? content_->system.error
+            : content_->system
+                  .holding[session->turns++ % content_->system.holding.size()];
+    reply.escalated = true;
+    reply.handed_off = true;
+    reply.category = active->category;
+    reply.escalation_id = active->id;
+    if (!handoff_->RecordUserMessage(*active, DecodeUtf8Lossy(message.text))
+             .ok()) {
+      reply.messages.push_back(handoff_->StatusSentence(false, region));
+    }
+    session->offered.clear();
+    return reply;
   }
   if (message.text.size() > options_.max_message_bytes) {
     return dialogue_->SystemReply(Dialogue::SystemKind::kTooLong, session,
@@ -140,7 +178,35 @@ absl::StatusOr<Reply> Guide::Turn(const Message& message, Session* session) {
   if (!match.ok()) {
     return dialogue_->SystemReply(Dialogue::SystemKind::kError, session, false);
   }
-  return dialogue_->Respond(normalized, *screen, *match, session);
+  Reply reply = dialogue_->Respond(normalized, *screen, *match, session);
+  // A tapped "Talk to a person" escalates without the crisis screen's help.
+  if (reply.escalated) HandOff(message, region, active, &reply);
+  return reply;
+}
+
+void Guide::HandOff(const Message& message, const std::string& region,
+                    const std::optional<Escalation>& active, Reply* reply) {
+  bool recorded = false;
+  if (handoff_ != nullptr) {
+    const std::string text = DecodeUtf8Lossy(message.text);
+    if (active.has_value() && active->category == reply->category) {
+      // Already with a person for this: add the message to what they see.
+      recorded = handoff_->RecordUserMessage(*active, text).ok();
+      reply->escalation_id = active->id;
+    } else {
+      absl::StatusOr<Escalation> stored = handoff_->Escalate(
+          message.conversation_id, message.channel, reply->category,
+          reply->rules.empty() ? "" : reply->rules.front(), region, text);
+      recorded = stored.ok();
+      if (recorded) reply->escalation_id = stored->id;
+    }
+  }
+  reply->handed_off = recorded;
+  if (handoff_ != nullptr) {
+    reply->messages.push_back(handoff_->StatusSentence(recorded, region));
+  } else {
+    reply->messages.push_back(content_->system.not_notified);
+  }
 }
 
 Reply Guide::FailSafe() {

@@ -6,6 +6,11 @@
 //   matcher.h        which topic, in one RE2::Set pass
 //   dialogue.h       what to answer, given the conversation so far
 //   renderer.h       clinic settings and regional resources filled in
+// and, when a message escalates, handoff.h: the escalation is recorded durably
+// before the reply leaves, and later messages of the conversation go to the
+// person handling it (the guide only answers with a holding message and the
+// resources, and keeps screening) until that person releases it or it times
+// out.
 //
 // Converse() never loses a cry for help: text with invalid UTF-8 is repaired
 // and answered; text over max_message_bytes is screened whole, escalated if it
@@ -30,6 +35,8 @@
 #include "bot/content.h"
 #include "bot/crisis_screen.h"
 #include "bot/dialogue.h"
+#include "bot/escalation_store.h"
+#include "bot/handoff.h"
 #include "bot/matcher.h"
 #include "bot/renderer.h"
 #include "bot/reply.h"
@@ -51,6 +58,11 @@ struct GuideOptions {
   // How many answered platform message ids each conversation remembers for
   // de-duplication.
   size_t remembered_message_ids = 32;
+  // Where escalations are recorded. Null means none is: the guide still
+  // replies with crisis resources but says nobody could be told (as
+  // `classify` and `lint` do). Not owned.
+  EscalationStore* escalations = nullptr;
+  HandoffOptions handoff;
 };
 
 // One message from a person.
@@ -80,13 +92,20 @@ class Guide {
   absl::StatusOr<Reply> Converse(const Message& message);
 
   const Content& content() const { return *content_; }
+  // The hand-off desk, for operator actions; null without an escalation store.
+  HandoffDesk* handoff() { return handoff_.get(); }
 
   Guide(const Guide&) = delete;
   Guide& operator=(const Guide&) = delete;
 
  private:
   Guide(std::unique_ptr<Content> content, const GuideOptions& options);
-  absl::StatusOr<Reply> Turn(const Message& message, Session* session);
+  absl::StatusOr<Reply> Turn(const Message& message, const std::string& region,
+                             Session* session);
+  // Records the escalation (or adds to the one in progress) and completes
+  // the crisis reply with what is true about who was told.
+  void HandOff(const Message& message, const std::string& region,
+               const std::optional<Escalation>& active, Reply* reply);
   Reply FailSafe();
 
   GuideOptions options_;
@@ -95,6 +114,7 @@ class Guide {
   std::unique_ptr<Matcher> matcher_;
   std::unique_ptr<Dialogue> dialogue_;
   std::unique_ptr<Renderer> renderer_;
+  std::unique_ptr<HandoffDesk> handoff_;
   std::unique_ptr<SessionStore> owned_store_;
   SessionStore* store_;
   std::array<absl::Mutex, 64> conversation_locks_;

@@ -21,7 +21,8 @@ class GuideTest : public ::testing::Test {
   }
 
   Reply Say(const std::string& text, const std::string& conversation = "c1",
-            const std::string& message_id = "", const std::string& locale = "") {
+            const std::string& message_id = "",
+            const std::string& locale = "") {
     Message m;
     m.channel = "test";
     m.conversation_id = conversation;
@@ -50,7 +51,10 @@ TEST_F(GuideTest, CrisisWinsOverOnTopicIntentInSameMessage) {
   EXPECT_TRUE(r.escalated);
   EXPECT_EQ(r.intent, "crisis.suicide");
   EXPECT_EQ(r.category, "crisis.suicide");
-  EXPECT_THAT(r.messages, ElementsAre("Crisis reply. Call 988 or 911."));
+  // Without an escalation store nobody can be told, and the reply says so.
+  EXPECT_THAT(r.messages, ElementsAre("Crisis reply. Call 988 or 911.",
+                                      "Could not tell the team."));
+  EXPECT_FALSE(r.handed_off);
   EXPECT_EQ(r.region, "US");
   ASSERT_FALSE(r.resources.empty());
   EXPECT_EQ(r.resources[0].number, "911");
@@ -64,8 +68,8 @@ TEST_F(GuideTest, CrisisResourcesFollowTheLocale) {
 }
 
 TEST_F(GuideTest, CrisisIsScreenedInEveryStateOfTheConversation) {
-  Say("what is emdr");             // topic set, suggestions offered
-  Say("how long until I trust");   // clarifying question pending
+  Say("what is emdr");            // topic set, suggestions offered
+  Say("how long until I trust");  // clarifying question pending
   Reply r = Say("kill myself");
   EXPECT_TRUE(r.escalated);
   // Tapping an offered suggestion cannot bypass the screen either.
@@ -168,9 +172,9 @@ TEST_F(GuideTest, CloseCallAsksWithChoices) {
   Reply r = Say("how long until I can trust");
   EXPECT_TRUE(r.clarifying);
   EXPECT_THAT(r.messages, ElementsAre("Which one?"));
-  EXPECT_THAT(r.quick_replies, ElementsAre("faq.how_long", "topic.trust",
-                                           "Something else",
-                                           "Talk to a person"));
+  EXPECT_THAT(r.quick_replies,
+              ElementsAre("faq.how_long", "topic.trust", "Something else",
+                          "Talk to a person"));
   r = Say("topic.trust");
   EXPECT_EQ(r.intent, "topic.trust");
 }
@@ -200,8 +204,9 @@ TEST_F(GuideTest, IdleConversationStartsAfresh) {
 
 TEST_F(GuideTest, RendersClinicSettings) {
   Reply r = Say("can I book");
-  EXPECT_THAT(r.messages,
-              ElementsAre("Book at https://clinic.test/book or call 555 0100."));
+  EXPECT_THAT(
+      r.messages,
+      ElementsAre("Book at https://clinic.test/book or call 555 0100."));
 }
 
 TEST(GuideCreate, RefusesContentWithoutCrisisRules) {

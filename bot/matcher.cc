@@ -24,8 +24,8 @@ absl::StatusOr<std::unique_ptr<Matcher>> Matcher::Create(
       matcher->rules_.push_back({id, static_cast<int>(i), true});
     }
   }
-  RECONNECT_ASSIGN_OR_RETURN(matcher->set_,
-                             PatternSet::Compile(patterns, options.pattern_set));
+  RECONNECT_ASSIGN_OR_RETURN(
+      matcher->set_, PatternSet::Compile(patterns, options.pattern_set));
   return matcher;
 }
 

@@ -10,8 +10,9 @@
 // An intent with a matching exclusion is dropped. The best score wins when it
 // reaches Options::min_score; otherwise the message is `fallback`. When the
 // runner-up also reaches min_score and is within Options::ambiguity_margin
-// of the winner, the result is kAmbiguous, and the guide asks which topic was meant. Ties are broken by
-// priority, then by the order the intents were loaded in.
+// of the winner, the result is kAmbiguous, and the guide asks which topic was
+// meant. Ties are broken by priority, then by the order the intents were loaded
+// in.
 //
 // The matcher knows nothing about conversations or replies. Thread-safe;
 // immutable after Create().
@@ -47,7 +48,7 @@ struct MatchResult {
 class Matcher {
  public:
   struct Options {
-    double min_score = 1.0;         // below this the message falls back.
+    double min_score = 1.0;          // below this the message falls back.
     double ambiguity_margin = 0.25;  // runner-up this close: ask.
     PatternSet::Options pattern_set;
   };

@@ -88,8 +88,7 @@ TEST(Matcher, RunnerUpBelowMinimumIsNotAContender) {
   Intent weak = MakeIntent("topic.weak", {"\\bsomatic\\b"});
   weak.patterns[0].weight = 0.5;
   c.intents.push_back(weak);
-  Intent strong =
-      MakeIntent("topic.strong", {"\\bsomatic\\b", "\\bworks?\\b"});
+  Intent strong = MakeIntent("topic.strong", {"\\bsomatic\\b", "\\bworks?\\b"});
   strong.patterns[1].weight = 0.2;
   c.intents.push_back(strong);
   MatchResult r = MatchWith(c, "does somatic work");

@@ -10,8 +10,8 @@ namespace {
 
 constexpr utf8proc_int32_t kReplacement = 0xFFFD;
 
-// Calls `fn(codepoint)` for each character of `raw`, with kReplacement for
-// each byte that does not start a valid UTF-8 sequence.
+// Calls `fn(codepoint, invalid)` for each character of `raw`; a byte that
+// does not start a valid UTF-8 sequence comes as kReplacement with `invalid`.
 template <typename Fn>
 void ForEachCodepoint(std::string_view raw, Fn fn) {
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(raw.data());
@@ -19,11 +19,12 @@ void ForEachCodepoint(std::string_view raw, Fn fn) {
   while (left > 0) {
     utf8proc_int32_t cp = 0;
     utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0) {
+    const bool invalid = n <= 0;
+    if (invalid) {
       cp = kReplacement;
       n = 1;
     }
-    fn(cp);
+    fn(cp, invalid);
     p += n;
     left -= n;
   }
@@ -47,11 +48,24 @@ bool IsSpace(utf8proc_int32_t cp) {
 
 utf8proc_int32_t UnifyQuote(utf8proc_int32_t cp) {
   switch (cp) {
-    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032:
-    case 0x0060: case 0x00B4: case 0x02BC: case 0x02B9: case 0xFF07:
+    case 0x2018:
+    case 0x2019:
+    case 0x201A:
+    case 0x201B:
+    case 0x2032:
+    case 0x0060:
+    case 0x00B4:
+    case 0x02BC:
+    case 0x02B9:
+    case 0xFF07:
       return '\'';
-    case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033:
-    case 0x00AB: case 0x00BB:
+    case 0x201C:
+    case 0x201D:
+    case 0x201E:
+    case 0x201F:
+    case 0x2033:
+    case 0x00AB:
+    case 0x00BB:
       return '"';
     default:
       return cp;
@@ -69,21 +83,10 @@ std::string DecodeUtf8Lossy(std::string_view raw, bool* replaced) {
   std::string out;
   out.reserve(raw.size());
   bool any = false;
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(raw.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(raw.size());
-  while (left > 0) {
-    utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0) {
-      AppendUtf8(kReplacement, &out);
-      any = true;
-      n = 1;
-    } else {
-      out.append(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
-    }
-    p += n;
-    left -= n;
-  }
+  ForEachCodepoint(raw, [&](utf8proc_int32_t cp, bool invalid) {
+    any |= invalid;
+    AppendUtf8(cp, &out);
+  });
   if (replaced != nullptr) *replaced = any;
   return out;
 }
@@ -114,7 +117,7 @@ std::string Normalize(std::string_view raw) {
   bool pending_space = false;
   utf8proc_int32_t last = -1;
   int run = 0;
-  ForEachCodepoint(folded, [&](utf8proc_int32_t cp) {
+  ForEachCodepoint(folded, [&](utf8proc_int32_t cp, bool) {
     if (IsSpace(cp)) {
       pending_space = !out.empty();
       last = -1;
@@ -145,7 +148,7 @@ bool LooksBinary(std::string_view raw) {
   if (raw.find('\0') != std::string_view::npos) return true;
   size_t total = 0;
   size_t bad = 0;
-  ForEachCodepoint(raw, [&](utf8proc_int32_t cp) {
+  ForEachCodepoint(raw, [&](utf8proc_int32_t cp, bool) {
     ++total;
     if (cp == kReplacement ||
         (utf8proc_category(cp) == UTF8PROC_CATEGORY_CC && !IsSpace(cp))) {

@@ -12,7 +12,8 @@
 //      "ｈｅｌｐ" -> "help") and full case folding ("Straße" -> "strasse").
 //   3. Accents and other combining marks are removed ("café" -> "cafe").
 //   4. Curly and look-alike single quotes and apostrophes (’ ‘ ‚ ‛ ′ ` ´ ʼ)
-//      become ', and curly and look-alike double quotes (“ ” „ ‟ ″ « ») become ".
+//      become ', and curly and look-alike double quotes (“ ” „ ‟ ″ « ») become
+//      ".
 //   5. Zero-width, bidirectional and other format characters (Unicode Cf)
 //      and control characters (Cc) are removed, except white space.
 //   6. Every run of white space (including line breaks and no-break spaces)

@@ -15,7 +15,8 @@ TEST(Normalizer, AppliesEachDocumentedRule) {
   const Case cases[] = {
       {"case folding", "I Feel NUMB", "i feel numb"},
       {"full case folding", "STRASSE Straße", "strasse strasse"},
-      {"NFKC ligature and full width", "\xEF\xAC\x81nd \xEF\xBD\x88\xEF\xBD\x85\xEF\xBD\x8C\xEF\xBD\x90",
+      {"NFKC ligature and full width",
+       "\xEF\xAC\x81nd \xEF\xBD\x88\xEF\xBD\x85\xEF\xBD\x8C\xEF\xBD\x90",
        "find help"},
       {"accents removed", "caf\xC3\xA9 na\xC3\xAFve", "cafe naive"},
       {"combining marks removed", "e\xCC\x81motion", "emotion"},
@@ -33,7 +34,8 @@ TEST(Normalizer, AppliesEachDocumentedRule) {
       {"two letters kept", "feel too", "feel too"},
       {"digits not squeezed", "1000", "1000"},
       {"emoji kept", "I'm dead \xF0\x9F\x92\x80", "i'm dead \xF0\x9F\x92\x80"},
-      {"RTL text kept", "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D", "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D"},
+      {"RTL text kept", "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D",
+       "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D"},
       {"empty", "", ""},
       {"only spaces", " \n\t ", ""},
   };

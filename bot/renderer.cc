@@ -12,9 +12,9 @@ namespace {
 
 bool IsEuMember(const std::string& country) {
   static const auto* members = new std::set<std::string>{
-      "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR",
-      "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK",
-      "SI", "ES", "SE"};
+      "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI",
+      "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU",
+      "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"};
   return members->count(country) > 0;
 }
 
@@ -49,7 +49,8 @@ std::string Renderer::RegionFor(std::string_view locale) const {
     // the clinic's default region either, so use the general resources.
     return "";
   }
-  if (has(content_.clinic.default_region)) return content_.clinic.default_region;
+  if (has(content_.clinic.default_region))
+    return content_.clinic.default_region;
   return "";
 }
 
@@ -66,13 +67,21 @@ const RegionResources& Renderer::ResourcesFor(const std::string& region) const {
 std::string Renderer::Fill(std::string_view text,
                            const std::string& region) const {
   const RegionResources& r = ResourcesFor(region);
+  const OpeningHours& hours = content_.clinic.opening_hours;
+  const std::string next_open =
+      text.find("{next_open}") == std::string_view::npos
+          ? ""
+          : hours.Describe(hours.NextOpening(clock_->Now()));
   return absl::StrReplaceAll(
-      absl::string_view(text.data(), text.size()), {{"{clinic_name}", content_.clinic.name},
-             {"{booking_url}", content_.clinic.booking_url},
-             {"{phone}", content_.clinic.phone},
-             {"{hours}", content_.clinic.hours},
-             {"{emergency_number}", r.emergency_number},
-             {"{crisis_line}", r.crisis_line}});
+      absl::string_view(text.data(), text.size()),
+      {{"{clinic_name}", content_.clinic.name},
+       {"{booking_url}", content_.clinic.booking_url},
+       {"{phone}", content_.clinic.phone},
+       {"{hours}", content_.clinic.hours},
+       {"{emergency_number}", r.emergency_number},
+       {"{crisis_line}", r.crisis_line},
+       {"{response_time}", content_.clinic.response_time},
+       {"{next_open}", next_open}});
 }
 
 std::vector<std::string> Renderer::Fill(const std::vector<std::string>& texts,

@@ -4,6 +4,8 @@
 //   {clinic_name} {booking_url} {phone} {hours}   from clinic.yaml
 //   {emergency_number} {crisis_line}              from resources.yaml, for
 //                                                 the conversation's region
+//   {response_time} {next_open}                   from the clinic's opening
+//                                                 hours, at the clock's time
 // The renderer only substitutes; it never writes words of its own. Unknown
 // placeholders cannot reach it, because the loader rejects them.
 //
@@ -19,13 +21,16 @@
 #include <string_view>
 #include <vector>
 
+#include "bot/clock.h"
 #include "bot/content.h"
 
 namespace reconnect::bot {
 
 class Renderer {
  public:
-  explicit Renderer(const Content& content) : content_(content) {}
+  // `clock` (for {next_open}) must outlive the renderer.
+  Renderer(const Content& content, Clock* clock)
+      : content_(content), clock_(clock) {}
 
   // Returns the region whose resources apply to a person writing with
   // `locale` (a BCP 47 tag, possibly empty): a key of content.regions.
@@ -42,6 +47,7 @@ class Renderer {
 
  private:
   const Content& content_;
+  Clock* clock_;
 };
 
 }  // namespace reconnect::bot

@@ -9,7 +9,8 @@ using reconnect::testing::FixtureContent;
 
 TEST(Renderer, FillsClinicAndRegionPlaceholders) {
   Content content = FixtureContent();
-  Renderer renderer(content);
+  ManualClock clock;
+  Renderer renderer(content, &clock);
   EXPECT_EQ(renderer.Fill("Call {clinic_name} on {phone} ({hours}), or "
                           "book at {booking_url}.",
                           "US"),
@@ -22,10 +23,11 @@ TEST(Renderer, FillsClinicAndRegionPlaceholders) {
 
 TEST(Renderer, RegionComesFromLocaleThenClinicDefault) {
   Content content = FixtureContent();
-  Renderer renderer(content);
+  ManualClock clock;
+  Renderer renderer(content, &clock);
   EXPECT_EQ(renderer.RegionFor("en-GB"), "UK");
   EXPECT_EQ(renderer.RegionFor("en_us"), "US");
-  EXPECT_EQ(renderer.RegionFor("en"), "US");   // clinic default
+  EXPECT_EQ(renderer.RegionFor("en"), "US");  // clinic default
   EXPECT_EQ(renderer.RegionFor(""), "US");
   EXPECT_EQ(renderer.RegionFor("ja-JP"), "");  // a country with no resources
   EXPECT_EQ(renderer.RegionFor("zh-Hant-TW"), "");
@@ -35,7 +37,8 @@ TEST(Renderer, EuMembersShareTheEuEntryUnlessListed) {
   Content content = FixtureContent();
   content.regions["EU"] = {"EU", "112", "x", {}};
   content.regions["FR"] = {"FR", "112", "3114", {}};
-  Renderer renderer(content);
+  ManualClock clock;
+  Renderer renderer(content, &clock);
   EXPECT_EQ(renderer.RegionFor("de-DE"), "EU");
   EXPECT_EQ(renderer.RegionFor("fr-FR"), "FR");
 }
@@ -43,7 +46,8 @@ TEST(Renderer, EuMembersShareTheEuEntryUnlessListed) {
 TEST(Renderer, UnknownRegionGetsGeneralResources) {
   Content content = FixtureContent();
   content.clinic.default_region = "";
-  Renderer renderer(content);
+  ManualClock clock;
+  Renderer renderer(content, &clock);
   EXPECT_EQ(renderer.RegionFor("en"), "");
   EXPECT_EQ(renderer.Fill("{emergency_number}", ""),
             "your local emergency number");

@@ -17,10 +17,12 @@ struct Reply {
   std::string intent;
   bool clarifying = false;  // asked "Did you mean ...?"
   bool escalated = false;
-  std::string category;  // crisis intent id when escalated.
-  std::string region;    // region of `resources`; "" when unknown.
+  std::string category;       // crisis intent id when escalated.
+  std::string escalation_id;  // the stored escalation, when one was recorded.
+  bool handed_off = false;    // the conversation is now with a person.
+  std::string region;         // region of `resources`; "" when unknown.
   std::vector<Resource> resources;  // shown when escalated.
-  bool duplicate = false;  // repeats the answer to a retried message.
+  bool duplicate = false;           // repeats the answer to a retried message.
 
   // What explains the decision, for `classify` and tests; never shown.
   double score = 0;

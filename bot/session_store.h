@@ -30,7 +30,7 @@ namespace reconnect::bot {
 // The state of one conversation between turns.
 struct Session {
   std::string last_topic;  // last content intent answered, for "tell me more".
-  bool topic_continued = false;  // its `more` has been sent already.
+  bool topic_continued = false;             // its `more` has been sent already.
   std::map<std::string, int> next_variant;  // per intent id: rotation cursor.
   // Quick replies offered in the last reply: label -> intent it leads to.
   std::vector<std::pair<std::string, std::string>> offered;

@@ -7,9 +7,9 @@
 #include "absl/status/statusor.h"
 
 // Returns from the calling function when `expr` (an absl::Status) is not OK.
-#define RECONNECT_RETURN_IF_ERROR(expr)                 \
-  do {                                                  \
-    const absl::Status reconnect_status_ = (expr);      \
+#define RECONNECT_RETURN_IF_ERROR(expr)                    \
+  do {                                                     \
+    const absl::Status reconnect_status_ = (expr);         \
     if (!reconnect_status_.ok()) return reconnect_status_; \
   } while (0)
 

@@ -3,9 +3,12 @@
 #include <grpcpp/grpcpp.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <functional>
 #include <iostream>
+#include <mutex>
 #include <random>
+#include <thread>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -18,9 +21,81 @@ namespace {
 
 using reconnect::v1::ConverseReply;
 using reconnect::v1::ConverseRequest;
-using Send = std::function<grpc::Status(const ConverseRequest&, ConverseReply*)>;
+using Send =
+    std::function<grpc::Status(const ConverseRequest&, ConverseReply*)>;
+
+std::mutex output_mutex;  // replies and a person's messages share the screen
+
+void PrintDelivery(const reconnect::v1::Delivery& d) {
+  std::lock_guard<std::mutex> lock(output_mutex);
+  if (d.sender() == "operator") {
+    std::cout << "person" << (d.author().empty() ? "" : " (" + d.author() + ")")
+              << "> " << d.text() << "\n"
+              << std::flush;
+  } else {
+    std::cout << "guide> " << d.text() << "\n" << std::flush;
+  }
+}
+
+// Shows what a person at the clinic writes during a hand-off, as it arrives.
+class DeliveryPrinter {
+ public:
+  // In this process: polls the store.
+  DeliveryPrinter(bot::HandoffDesk* desk, std::string conversation)
+      : thread_([this, desk, conversation] {
+          int64_t cursor = LatestSeq(desk);
+          while (!stop_) {
+            const uint64_t seen = desk->changes().version();
+            auto batch = desk->store()->OutboundSince(cursor, "cli", 100);
+            if (batch.ok()) {
+              for (const auto& m : *batch) {
+                cursor = m.seq;
+                if (m.conversation_id != conversation) continue;
+                reconnect::v1::Delivery d;
+                d.set_text(m.text);
+                d.set_sender(bot::SenderName(m.sender));
+                d.set_author(m.author);
+                PrintDelivery(d);
+              }
+            }
+            desk->changes().WaitForChange(seen, absl::Milliseconds(200));
+          }
+        }) {}
+  // Against a server: reads its Deliveries stream.
+  DeliveryPrinter(reconnect::v1::Guide::Stub* stub, std::string conversation)
+      : thread_([this, stub, conversation] {
+          reconnect::v1::DeliveriesRequest request;
+          request.set_channel("cli");
+          // A new conversation id: older messages all belong to others.
+          auto reader = stub->Deliveries(&context_, request);
+          reconnect::v1::Delivery d;
+          while (reader->Read(&d)) {
+            if (d.conversation_id() == conversation) PrintDelivery(d);
+          }
+        }) {}
+  ~DeliveryPrinter() {
+    stop_ = true;
+    context_.TryCancel();
+    thread_.join();
+  }
+
+ private:
+  static int64_t LatestSeq(bot::HandoffDesk* desk) {
+    int64_t latest = 0;
+    while (true) {
+      auto batch = desk->store()->OutboundSince(latest, "", 1000);
+      if (!batch.ok() || batch->empty()) return latest;
+      latest = batch->back().seq;
+    }
+  }
+
+  std::atomic<bool> stop_{false};
+  grpc::ClientContext context_;
+  std::thread thread_;
+};
 
 void Print(const ConverseReply& reply) {
+  std::lock_guard<std::mutex> lock(output_mutex);
   for (const auto& m : reply.messages()) std::cout << "guide> " << m << "\n";
   const auto& e = reply.escalation();
   if (e.escalated()) {
@@ -41,13 +116,14 @@ void Print(const ConverseReply& reply) {
 
 int RunChat(const ContentFlags& flags, const std::string& server,
             const std::string& locale) {
-  std::unique_ptr<bot::Guide> guide;
+  std::unique_ptr<service::Embedded> embedded;
   std::unique_ptr<reconnect::v1::Guide::Stub> stub;
   Send send;
   if (server.empty()) {
-    guide = LoadGuide(flags);
-    if (guide == nullptr) return 2;
-    send = [&guide](const ConverseRequest& request, ConverseReply* reply) {
+    embedded = StartEmbedded(flags);
+    if (embedded == nullptr) return 2;
+    send = [guide = embedded->guide()](const ConverseRequest& request,
+                                       ConverseReply* reply) {
       auto answer = guide->Converse(service::FromProto(request));
       if (!answer.ok()) {
         return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
@@ -71,6 +147,13 @@ int RunChat(const ContentFlags& flags, const std::string& server,
             << "Type a message, a number to pick a suggestion, or /quit.\n";
   std::random_device random;
   const std::string conversation = absl::StrCat("chat-", random());
+  std::unique_ptr<DeliveryPrinter> printer;
+  if (embedded != nullptr) {
+    printer = std::make_unique<DeliveryPrinter>(embedded->guide()->handoff(),
+                                                conversation);
+  } else {
+    printer = std::make_unique<DeliveryPrinter>(stub.get(), conversation);
+  }
   ConverseReply last;
   std::string line;
   int turn = 0;
@@ -95,6 +178,7 @@ int RunChat(const ContentFlags& flags, const std::string& server,
     ConverseReply reply;
     grpc::Status status = send(request, &reply);
     if (!status.ok()) {
+      std::lock_guard<std::mutex> lock(output_mutex);
       std::cout << "(" << status.error_message() << ")\n";
       continue;
     }
@@ -108,16 +192,19 @@ int RunChat(const ContentFlags& flags, const std::string& server,
 
 void AddChatCommand(CLI::App* app, int* exit_code) {
   auto* command = app->add_subcommand(
-      "chat", "Talk with the guide in the terminal (in this process, or with "
-              "--server against a running `reconnect serve`).");
+      "chat",
+      "Talk with the guide in the terminal (in this process, or with "
+      "--server against a running `reconnect serve`).");
   auto flags = std::make_shared<ContentFlags>();
   auto server = std::make_shared<std::string>();
   auto locale = std::make_shared<std::string>();
   AddContentFlags(command, flags.get());
+  AddRuntimeFlags(command, flags.get());
   command->add_option("--server", *server,
                       "host:port of a running guide (default: in-process)");
-  command->add_option("--locale", *locale,
-                      "Your language tag, such as en-GB; picks crisis resources");
+  command->add_option(
+      "--locale", *locale,
+      "Your language tag, such as en-GB; picks crisis resources");
   command->callback([flags, server, locale, exit_code] {
     *exit_code = RunChat(*flags, *server, *locale);
   });

@@ -46,7 +46,8 @@ int RunClassify(const ContentFlags& flags) {
     try {
       out = Classify(*guide, number, line);
     } catch (const std::exception& e) {
-      out = {{"intent", bot::kFallbackIntent}, {"escalate", false},
+      out = {{"intent", bot::kFallbackIntent},
+             {"escalate", false},
              {"error", e.what()}};
     }
     std::cout << out.dump(-1, ' ', false,
@@ -63,7 +64,8 @@ void AddClassifyCommand(CLI::App* app, int* exit_code) {
   auto* command = app->add_subcommand(
       "classify",
       "Read messages from stdin, one per line, and print one JSON object per "
-      "line: {\"intent\", \"escalate\", \"score\", \"rules\"}. Each line is the "
+      "line: {\"intent\", \"escalate\", \"score\", \"rules\"}. Each line is "
+      "the "
       "first message of a new conversation.");
   auto flags = std::make_shared<ContentFlags>();
   AddContentFlags(command, flags.get());

@@ -5,10 +5,10 @@
 #define RECONNECT_CLI_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
-
 #include <string>
 
 #include "bot/guide.h"
+#include "service/embedded.h"
 
 namespace reconnect::cli {
 
@@ -17,10 +17,24 @@ struct ContentFlags {
   std::string intents_dir;  // resolved by DefaultIntentsDir() when empty
   std::string clinic_file;
   size_t max_message_bytes = bot::GuideOptions().max_message_bytes;
+  // For commands that run the whole guide (serve, chat):
+  std::string data_dir = "var";
+  int handoff_idle_minutes = 30;
+  int remind_after_minutes = 10;
+  int webhook_give_up_minutes = 24 * 60;
+  double webhook_retry_seconds = 2;
+  int retention_days = 90;
 };
 
 // Adds --intents, --clinic and --max-message-bytes to `command`.
 void AddContentFlags(CLI::App* command, ContentFlags* flags);
+
+// Adds --data-dir and the hand-off and retention flags to `command`.
+void AddRuntimeFlags(CLI::App* command, ContentFlags* flags);
+
+// Starts the embedded guide (store, hand-off worker, webhook) with the
+// environment's settings; prints the problem and returns null on failure.
+std::unique_ptr<service::Embedded> StartEmbedded(const ContentFlags& flags);
 
 // Returns the intents folder to use when none is given: $RECONNECT_INTENTS_DIR,
 // else ./intents when it exists, else the source tree's intents/ folder.
@@ -33,6 +47,7 @@ void AddServeCommand(CLI::App* app, int* exit_code);
 void AddChatCommand(CLI::App* app, int* exit_code);
 void AddClassifyCommand(CLI::App* app, int* exit_code);
 void AddLintCommand(CLI::App* app, int* exit_code);
+void AddEscalationsCommand(CLI::App* app, int* exit_code);
 
 }  // namespace reconnect::cli
 

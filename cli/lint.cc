@@ -33,9 +33,9 @@ int RunLint(const std::string& dir_flag, const std::string& clinic_file) {
               << (problems.size() == 1 ? "" : "s") << " in " << dir << "\n";
     return 1;
   }
-  std::cerr << "reconnect lint: " << dir << " is clean ("
-            << intents << " intents, " << patterns
-            << " patterns, " << examples << " examples checked)\n";
+  std::cerr << "reconnect lint: " << dir << " is clean (" << intents
+            << " intents, " << patterns << " patterns, " << examples
+            << " examples checked)\n";
   return 0;
 }
 
@@ -50,7 +50,8 @@ void AddLintCommand(CLI::App* app, int* exit_code) {
       "exits 1.");
   auto dir = std::make_shared<std::string>();
   auto clinic = std::make_shared<std::string>();
-  command->add_option("dir", *dir, "The intents folder (default: as for serve)");
+  command->add_option("dir", *dir,
+                      "The intents folder (default: as for serve)");
   command->add_option("--clinic", *clinic,
                       "Clinic settings file, instead of <dir>/clinic.yaml");
   command->callback(

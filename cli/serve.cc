@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "service/embedded.h"
 #include "service/server.h"
 
 namespace reconnect::cli {
@@ -19,19 +20,28 @@ int RunServe(const ContentFlags& flags, const std::string& address) {
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
 
-  std::unique_ptr<bot::Guide> guide = LoadGuide(flags);
-  if (guide == nullptr) return 2;
+  auto embedded = StartEmbedded(flags);
+  if (embedded == nullptr) return 2;
   service::ServerOptions options;
   options.address = address;
-  auto server = service::Server::Start(guide.get(), options);
+  options.operator_token = (*embedded).options().operator_token;
+  auto server = service::Server::Start(embedded->guide(), options);
   if (!server.ok()) {
     std::cerr << "reconnect: " << server.status().message() << "\n";
     return 1;
   }
+  const auto& o = embedded->options();
   std::cerr << "reconnect: the guide is listening for gRPC on " << address
-            << " (reconnect.v1.Guide, grpc.health.v1.Health, reflection)\n"
-            << "reconnect: talk to it with: reconnect chat --server "
-            << address << "   (Ctrl-C stops)\n";
+            << " (reconnect.v1.Guide, reconnect.v1.Operator, health, "
+               "reflection)\n"
+            << "reconnect: escalations are recorded in " << o.data_dir
+            << "/escalations.db; webhook "
+            << (o.webhook.url.empty() ? "off" : "on") << ", operator API "
+            << (o.operator_token.empty() ? "off (set RECONNECT_OPERATOR_TOKEN)"
+                                         : "on")
+            << "\n"
+            << "reconnect: talk to it with: reconnect chat --server " << address
+            << "   (Ctrl-C stops)\n";
   std::thread waiter([&stop, &server] {
     int sig = 0;
     sigwait(&stop, &sig);
@@ -51,11 +61,11 @@ void AddServeCommand(CLI::App* app, int* exit_code) {
   auto flags = std::make_shared<ContentFlags>();
   auto address = std::make_shared<std::string>("127.0.0.1:50051");
   AddContentFlags(command, flags.get());
+  AddRuntimeFlags(command, flags.get());
   command->add_option("--grpc-address", *address, "host:port to listen on")
       ->capture_default_str();
-  command->callback([flags, address, exit_code] {
-    *exit_code = RunServe(*flags, *address);
-  });
+  command->callback(
+      [flags, address, exit_code] { *exit_code = RunServe(*flags, *address); });
 }
 
 }  // namespace reconnect::cli

@@ -20,6 +20,10 @@ class GuideService final : public reconnect::v1::Guide::Service {
   grpc::Status Converse(grpc::ServerContext* context,
                         const reconnect::v1::ConverseRequest* request,
                         reconnect::v1::ConverseReply* reply) override;
+  grpc::Status Deliveries(
+      grpc::ServerContext* context,
+      const reconnect::v1::DeliveriesRequest* request,
+      grpc::ServerWriter<reconnect::v1::Delivery>* writer) override;
 
  private:
   bot::Guide* guide_;

@@ -18,6 +18,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
                            &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_receive_bytes);
   builder.RegisterService(server->service_.get());
+  if (guide->handoff() != nullptr) {
+    server->operator_service_ = std::make_unique<OperatorService>(
+        guide->handoff(), options.operator_token);
+    builder.RegisterService(server->operator_service_.get());
+  }
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(
@@ -25,6 +30,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   }
   server->server_->GetHealthCheckService()->SetServingStatus(true);
   return server;
+}
+
+void Server::Shutdown() {
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
 }
 
 }  // namespace reconnect::service

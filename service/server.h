@@ -1,6 +1,7 @@
 // Server: starts the gRPC server around a guide.
 //
-// The server carries the Guide service, the standard gRPC health service
+// The server carries the Guide service, the Operator service (when the
+// guide records escalations), the standard gRPC health service
 // (grpc.health.v1.Health, reporting SERVING) and server reflection, so stock
 // tools such as grpcurl and grpc_cli can list and call it.
 #ifndef RECONNECT_SERVICE_SERVER_H_
@@ -14,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "bot/guide.h"
 #include "service/guide_service.h"
+#include "service/operator_service.h"
 
 namespace reconnect::service {
 
@@ -24,6 +26,8 @@ struct ServerOptions {
   // on purpose: oversized text must reach the crisis screen, not be cut off
   // by the transport.
   int max_receive_bytes = 4 << 20;
+  // Token that operator calls must carry; empty turns the operator API off.
+  std::string operator_token;
 };
 
 class Server {
@@ -37,11 +41,13 @@ class Server {
   int port() const { return port_; }
   // Blocks until Shutdown() is called from another thread.
   void Wait() { server_->Wait(); }
-  void Shutdown() { server_->Shutdown(); }
+  // Stops accepting calls and cancels streams still open after a second.
+  void Shutdown();
 
  private:
   Server() = default;
   std::unique_ptr<GuideService> service_;
+  std::unique_ptr<OperatorService> operator_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };

@@ -10,8 +10,8 @@
 namespace reconnect {
 namespace {
 
-using ::testing::HasSubstr;
 using reconnect::testing::TempDir;
+using ::testing::HasSubstr;
 
 struct CommandResult {
   int exit_code = -1;
@@ -22,14 +22,15 @@ struct CommandResult {
 CommandResult RunBinary(const std::string& args, const std::string& input) {
   TempDir dir;
   std::string in = dir.Write("stdin", input);
-  std::string command = std::string(RECONNECT_BINARY) + " " + args + " < " +
-                        in + " 2>/dev/null";
+  std::string command =
+      std::string(RECONNECT_BINARY) + " " + args + " < " + in + " 2>/dev/null";
   CommandResult run;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return run;
   char buffer[4096];
   size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) run.out.append(buffer, n);
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0)
+    run.out.append(buffer, n);
   int status = pclose(pipe);
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return run;
@@ -49,7 +50,8 @@ TEST(Cli, ClassifyPrintsOneJsonObjectPerLineWhateverItHolds) {
       "\n"
       "i want to end it all\n"
       "bad \xff\xfe utf-8\n" +
-      std::string("\x01\x02\x03\x04\x05\x06", 6) + "\n" + std::string(9000, 'z') +
+      std::string("\x01\x02\x03\x04\x05\x06", 6) + "\n" +
+      std::string(9000, 'z') +
       "\n"
       "windows line\r\n";
   CommandResult run = RunBinary("classify", input);
@@ -70,9 +72,10 @@ TEST(Cli, ClassifyPrintsOneJsonObjectPerLineWhateverItHolds) {
 }
 
 TEST(Cli, LintPassesOnTheShippedIntents) {
-  EXPECT_EQ(RunBinary(std::string("lint ") + RECONNECT_SOURCE_DIR + "/intents", "")
-                .exit_code,
-            0);
+  EXPECT_EQ(
+      RunBinary(std::string("lint ") + RECONNECT_SOURCE_DIR + "/intents", "")
+          .exit_code,
+      0);
 }
 
 TEST(Cli, LintFailsWithFileAndLineOnBrokenContent) {

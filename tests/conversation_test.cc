@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "bot/guide.h"
+#include "bot/sqlite_escalation_store.h"
 #include "tests/testutil.h"
 
 namespace reconnect {
@@ -16,9 +17,9 @@ namespace {
 
 struct Turn {
   std::string user;
-  std::string intent;               // expected intent; "" = not checked
+  std::string intent;                 // expected intent; "" = not checked
   std::vector<std::string> contains;  // substrings of the reply (any case)
-  int escalate = -1;                // -1 not checked, 0 no, 1 yes
+  int escalate = -1;                  // -1 not checked, 0 no, 1 yes
   int line = 0;
 };
 
@@ -28,6 +29,10 @@ struct Conversation {
   std::string locale;
   std::vector<Turn> turns;
 };
+
+void PrintTo(const Conversation& c, std::ostream* os) {
+  *os << c.file << ": " << c.name;
+}
 
 std::vector<Conversation> LoadConversations() {
   std::vector<Conversation> all;
@@ -68,26 +73,42 @@ std::vector<Conversation> LoadConversations() {
 
 class ConversationTest : public ::testing::TestWithParam<Conversation> {
  protected:
+  // One guide with a real escalation store for the whole suite, so that
+  // hand-offs behave as in production (holding replies after a crisis).
   static void SetUpTestSuite() {
+    dir_ = new testing::TempDir;
+    auto store = bot::SqliteEscalationStore::Open(dir_->path());
+    ASSERT_OK(store.status());
+    store_ = std::move(store).value().release();
+    bot::GuideOptions options;
+    options.escalations = store_;
+    options.handoff.people_reachable = true;
     auto guide = bot::Guide::Create(
-        std::string(RECONNECT_SOURCE_DIR) + "/intents", "", {});
+        std::string(RECONNECT_SOURCE_DIR) + "/intents", "", options);
     ASSERT_OK(guide.status());
     guide_ = std::move(guide).value().release();
   }
   static void TearDownTestSuite() {
     delete guide_;
+    delete store_;
+    delete dir_;
     guide_ = nullptr;
   }
+  static testing::TempDir* dir_;
+  static bot::SqliteEscalationStore* store_;
   static bot::Guide* guide_;
 };
 
+testing::TempDir* ConversationTest::dir_ = nullptr;
+bot::SqliteEscalationStore* ConversationTest::store_ = nullptr;
 bot::Guide* ConversationTest::guide_ = nullptr;
 
 TEST_P(ConversationTest, GoesAsWritten) {
   ASSERT_NE(guide_, nullptr);
   const Conversation& c = GetParam();
-  const std::string id = absl::StrCat("conversation-", c.file, "-", c.name.size(),
-                                      "-", std::hash<std::string>()(c.name));
+  const std::string id =
+      absl::StrCat("conversation-", c.file, "-", c.name.size(), "-",
+                   std::hash<std::string>()(c.name));
   for (const Turn& turn : c.turns) {
     SCOPED_TRACE(absl::StrCat(c.file, ":", turn.line, ": \"", turn.user, "\""));
     bot::Message message;

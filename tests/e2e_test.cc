@@ -34,9 +34,9 @@ class EndToEndTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    channel_ = grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(server_->port()),
-        grpc::InsecureChannelCredentials());
+    channel_ =
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
+                            grpc::InsecureChannelCredentials());
     stub_ = reconnect::v1::Guide::NewStub(channel_);
   }
 

@@ -44,18 +44,38 @@ inline bot::Intent MakeIntent(const std::string& id,
 // chat.more and fallback, US and default resources.
 inline bot::Content FixtureContent() {
   bot::Content c;
-  c.clinic = {"Test Clinic", "https://clinic.test/book", "555 0100",
-              "9 to 5", "US"};
-  c.regions[""] = {"", "your local emergency number", "a local line",
-                   {{"Find a helpline", "https://findahelpline.com", "web", ""}}};
+  c.clinic.name = "Test Clinic";
+  c.clinic.booking_url = "https://clinic.test/book";
+  c.clinic.phone = "555 0100";
+  c.clinic.hours = "9 to 5";
+  c.clinic.default_region = "US";
+  c.regions[""] = {
+      "",
+      "your local emergency number",
+      "a local line",
+      {{"Find a helpline", "https://findahelpline.com", "web", ""}}};
   c.regions["US"] = {"US", "911", "988", {{"Emergency", "911", "call", ""}}};
-  c.regions["UK"] = {"UK", "999", "116 123", {{"Emergency", "999", "call", ""}}};
+  c.regions["UK"] = {
+      "UK", "999", "116 123", {{"Emergency", "999", "call", ""}}};
   c.system.clarify_prompt = "Which one?";
   c.system.something_else_label = "Something else";
   c.system.talk_to_person_label = "Talk to a person";
   c.system.empty = {{"Empty message."}};
   c.system.too_long = {{"Too long, please split it."}};
   c.system.error = {"Something went wrong. Call {emergency_number}."};
+  c.system.notified_open = "Told the team; reply {response_time}.";
+  c.system.notified_closed = "Told the team; closed until {next_open}.";
+  c.system.not_notified = "Could not tell the team.";
+  c.system.holding = {{"Holding: a person will reply."}};
+  c.system.released = "Back to the guide.";
+  c.system.timed_out = "Nobody answered; back to the guide.";
+  c.clinic.response_time = "within an hour";
+  c.clinic.opening_hours =
+      *bot::OpeningHours::Parse("UTC", {{"mon", "09:00-17:00"},
+                                        {"tue", "09:00-17:00"},
+                                        {"wed", "09:00-17:00"},
+                                        {"thu", "09:00-17:00"},
+                                        {"fri", "09:00-17:00"}});
 
   bot::Intent suicide = MakeIntent(
       "crisis.suicide", {"\\bkill myself\\b", "\\bsuicidal\\b", "\\bkms\\b"},
@@ -81,8 +101,9 @@ inline bot::Content FixtureContent() {
   c.intents.push_back(MakeIntent("topic.vulnerability", {"\\bopen up\\b"}));
   c.intents.push_back(MakeIntent("clinic.book", {"\\bbook\\b"},
                                  {{"Book at {booking_url} or call {phone}."}}));
-  c.intents.push_back(MakeIntent("chat.more", {"\\btell me more\\b"},
-                                 {{"What would you like to know more about?"}}));
+  c.intents.push_back(
+      MakeIntent("chat.more", {"\\btell me more\\b"},
+                 {{"What would you like to know more about?"}}));
   bot::Intent fallback = MakeIntent("fallback", {}, {{"I can help with ..."}});
   c.intents.push_back(fallback);
   return c;
