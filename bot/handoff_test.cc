@@ -176,6 +176,69 @@ TEST_F(HandoffTest, WithoutAnyRouteToPeopleTheReplySaysSoHonestly) {
   EXPECT_EQ(r->messages.back(), "Could not tell the team.");
 }
 
+// A store that is down: every call fails.
+class UnavailableStore : public EscalationStore {
+ public:
+  absl::Status Down() const { return absl::UnavailableError("disk gone"); }
+  absl::StatusOr<Escalation> Create(Escalation) override { return Down(); }
+  absl::StatusOr<Escalation> Get(const std::string&) override { return Down(); }
+  absl::StatusOr<std::optional<Escalation>> ActiveFor(
+      const std::string&) override {
+    return Down();
+  }
+  absl::StatusOr<std::vector<Escalation>> ChangedSince(int64_t, int) override {
+    return Down();
+  }
+  absl::StatusOr<std::vector<Escalation>> List(
+      const std::vector<EscalationState>&, int) override {
+    return Down();
+  }
+  absl::StatusOr<Escalation> SetState(const std::string&, EscalationState,
+                                      const std::string&, absl::Time) override {
+    return Down();
+  }
+  absl::Status UpdateDelivery(const Escalation&) override { return Down(); }
+  absl::StatusOr<std::vector<Escalation>> DueForWebhook(absl::Time) override {
+    return Down();
+  }
+  absl::StatusOr<HandoffMessage> AddMessage(HandoffMessage) override {
+    return Down();
+  }
+  absl::StatusOr<std::vector<HandoffMessage>> Messages(
+      const std::string&) override {
+    return Down();
+  }
+  absl::StatusOr<std::vector<HandoffMessage>> OutboundSince(int64_t,
+                                                            const std::string&,
+                                                            int) override {
+    return Down();
+  }
+  absl::StatusOr<int> PurgeBefore(absl::Time) override { return Down(); }
+};
+
+TEST(HandoffFailSafe, StoreDownStillAnswersTheCrisisHonestly) {
+  ManualClock clock;
+  UnavailableStore store;
+  GuideOptions options;
+  options.clock = &clock;
+  options.escalations = &store;
+  options.handoff.people_reachable = true;
+  auto guide = Guide::Create(FixtureContent(), options);
+  ASSERT_OK(guide.status());
+  Message m;
+  m.conversation_id = "c1";
+  m.text = "I want to kill myself";
+  auto r = (*guide)->Converse(m);
+  ASSERT_OK(r.status());
+  EXPECT_TRUE(r->escalated);
+  EXPECT_FALSE(r->handed_off);
+  EXPECT_EQ(r->messages.front(), "Crisis reply. Call 988 or 911.");
+  EXPECT_EQ(r->messages.back(), "Could not tell the team.");
+  // Ordinary messages are still answered while the store is down.
+  m.text = "what is emdr";
+  EXPECT_EQ((*guide)->Converse(m)->intent, "therapy.emdr");
+}
+
 TEST(ChangeSignal, WakesWaiters) {
   ChangeSignal signal;
   const uint64_t seen = signal.version();

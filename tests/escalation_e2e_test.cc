@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -217,6 +218,39 @@ TEST_F(EscalationEndToEnd, OperatorReplyReachesTheUserAndReleaseHandsBack) {
   deliveries_context.TryCancel();
 
   EXPECT_EQ(Say("e2e-op", "what is emdr").intent(), "therapy.emdr");
+}
+
+TEST_F(EscalationEndToEnd, WatchResumesAfterReconnectWithoutGaps) {
+  WebhookReceiver receiver;
+  StartServer(receiver.port());
+  auto first = Say("e2e-watch", "can i talk to a real person please");
+  int64_t cursor = 0;
+  {
+    auto context = OperatorContext();
+    auto watch = operator_->WatchEscalations(
+        context.get(), reconnect::v1::WatchEscalationsRequest());
+    reconnect::v1::EscalationEvent event;
+    ASSERT_TRUE(watch->Read(&event));
+    EXPECT_EQ(event.escalation().id(), first.escalation().id());
+    cursor = event.escalation().change_seq();
+    context->TryCancel();
+  }
+  // While nobody watches: the user writes again, and a new escalation comes.
+  Say("e2e-watch", "hello? anyone?");
+  auto second = Say("e2e-watch-2", "i want to end it all");
+  reconnect::v1::WatchEscalationsRequest resume;
+  resume.set_after_change(cursor);
+  auto context = OperatorContext();
+  auto watch = operator_->WatchEscalations(context.get(), resume);
+  std::set<std::string> seen;
+  reconnect::v1::EscalationEvent event;
+  while (seen.size() < 2 && watch->Read(&event)) {
+    EXPECT_GT(event.escalation().change_seq(), cursor);
+    seen.insert(event.escalation().id());
+  }
+  EXPECT_TRUE(seen.count(first.escalation().id()));   // its new message
+  EXPECT_TRUE(seen.count(second.escalation().id()));  // the new escalation
+  context->TryCancel();
 }
 
 TEST_F(EscalationEndToEnd, OperatorApiRefusesWithoutTheToken) {
