@@ -42,6 +42,10 @@ std::string StateName(EscalationState state);
 std::optional<EscalationState> ParseState(const std::string& name);
 // Returns true for the states in which the conversation is with a person.
 bool IsHandedOff(EscalationState state);
+// Returns true when an escalation may move from `from` to `to`: from open or
+// acknowledged to anything but open; from released or timed out only to
+// resolved; from resolved nowhere.
+bool CanMove(EscalationState from, EscalationState to);
 
 // How far the webhook notification has got.
 enum class WebhookState { kPending, kDelivered, kGaveUp, kNotConfigured };
@@ -110,14 +114,19 @@ class EscalationStore {
   virtual absl::StatusOr<std::vector<Escalation>> List(
       const std::vector<EscalationState>& states, int limit) = 0;
 
-  // Moves `id` to `state`. `actor` (a person's name) is recorded when
-  // acknowledging. Returns the updated record; NotFound for an unknown id;
-  // FailedPrecondition when the escalation is already released, timed out or
-  // resolved and `state` would reopen it.
-  virtual absl::StatusOr<Escalation> SetState(const std::string& id,
-                                              EscalationState state,
-                                              const std::string& actor,
-                                              absl::Time now) = 0;
+  // Moves `id` to `state`, checking and writing in one transaction. `actor`
+  // (a person's name) is recorded when acknowledging. When `unchanged_since`
+  // is given, the move only happens if the record was last updated then
+  // (Aborted otherwise), so a sweep cannot overwrite what a person just did.
+  // Returns the updated record; NotFound for an unknown id;
+  // FailedPrecondition when CanMove() forbids the move.
+  virtual absl::StatusOr<Escalation> SetState(
+      const std::string& id, EscalationState state, const std::string& actor,
+      absl::Time now, absl::Time unchanged_since = absl::InfinitePast()) = 0;
+
+  // Returns the store-wide change sequence now: watching after it sees only
+  // what changes from here on.
+  virtual absl::StatusOr<int64_t> CurrentChange() = 0;
 
   // Records the outcome of a webhook attempt (or a reminder) for `id`.
   virtual absl::Status UpdateDelivery(const Escalation& escalation) = 0;
@@ -127,7 +136,9 @@ class EscalationStore {
   virtual absl::StatusOr<std::vector<Escalation>> DueForWebhook(
       absl::Time now) = 0;
 
-  // Appends a message to the hand-off of `escalation_id`; fills in seq.
+  // Appends a message to the hand-off of `escalation_id`; fills in seq. A
+  // user's message is refused with FailedPrecondition when the escalation is
+  // no longer with a person (checked in the same transaction).
   virtual absl::StatusOr<HandoffMessage> AddMessage(HandoffMessage message) = 0;
 
   // Returns the messages of one escalation, oldest first.
@@ -139,8 +150,8 @@ class EscalationStore {
   virtual absl::StatusOr<std::vector<HandoffMessage>> OutboundSince(
       int64_t after_seq, const std::string& channel, int limit) = 0;
 
-  // Deletes escalations (and their messages) created before `cutoff` that are
-  // no longer handed off. Returns how many were deleted.
+  // Deletes escalations (and their messages) last changed before `cutoff`
+  // that are no longer handed off. Returns how many were deleted.
   virtual absl::StatusOr<int> PurgeBefore(absl::Time cutoff) = 0;
 };
 

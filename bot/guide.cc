@@ -11,6 +11,9 @@ namespace reconnect::bot {
 namespace {
 
 constexpr size_t kMaxConversationIdBytes = 128;
+// The category of an escalation made because a message could not be
+// screened (the screen or the guide failed): a person should look at it.
+constexpr char kUnscreenedCategory[] = "crisis.unscreened";
 
 absl::Status CheckConversationId(const std::string& id) {
   if (id.empty()) {
@@ -86,10 +89,17 @@ absl::StatusOr<Reply> Guide::Converse(const Message& message) {
       store_->Load(message.conversation_id);
   if (loaded.ok() && loaded->has_value()) session = std::move(**loaded);
 
+  // A platform retry repeats the id and the text. The same id with other
+  // text (a client that restarted its numbering) is a new message and is
+  // screened like any other.
+  const size_t text_hash = std::hash<std::string>()(message.text);
   if (!message.platform_message_id.empty()) {
-    for (const auto& [id, answer] : session.answered) {
-      if (id != message.platform_message_id) continue;
-      Reply again = answer;
+    for (const auto& answered : session.answered) {
+      if (answered.message_id != message.platform_message_id ||
+          answered.text_hash != text_hash) {
+        continue;
+      }
+      Reply again = answered.reply;
       again.duplicate = true;
       return again;
     }
@@ -111,8 +121,13 @@ absl::StatusOr<Reply> Guide::Converse(const Message& message) {
     reply->region = region;
     reply->resources = renderer_->ResourcesFor(region).resources;
   }
-  if (!message.platform_message_id.empty()) {
-    session.answered.emplace_back(message.platform_message_id, *reply);
+  // An escalation that could not be recorded is not remembered, so the
+  // platform's retry gets another chance to record it.
+  const bool unrecorded =
+      reply->escalated && !reply->handed_off && handoff_ != nullptr;
+  if (!message.platform_message_id.empty() && !unrecorded) {
+    session.answered.push_back(
+        {message.platform_message_id, text_hash, *reply});
     if (session.answered.size() > options_.remembered_message_ids) {
       session.answered.erase(session.answered.begin());
     }
@@ -135,13 +150,18 @@ absl::StatusOr<Reply> Guide::Turn(const Message& message,
   }
   absl::StatusOr<ScreenResult> screen = screen_->Screen(normalized);
   if (!screen.ok()) {
-    // The screen could not decide: fail closed and treat it as a crisis.
-    return dialogue_->SystemReply(Dialogue::SystemKind::kError, session, true);
+    // The screen could not decide: fail closed, treat it as a crisis and let
+    // a person look at it.
+    Reply reply =
+        dialogue_->SystemReply(Dialogue::SystemKind::kError, session, true);
+    reply.category = kUnscreenedCategory;
+    HandOff(message, region, &reply);
+    return reply;
   }
   if (screen->escalate) {
     Reply reply =
         dialogue_->Respond(normalized, *screen, MatchResult{}, session);
-    HandOff(message, region, active, &reply);
+    HandOff(message, region, &reply);
     return reply;
   }
   if (LooksBinary(message.text)) {
@@ -151,7 +171,9 @@ absl::StatusOr<Reply> Guide::Turn(const Message& message,
   if (normalized.empty()) {
     return dialogue_->SystemReply(Dialogue::SystemKind::kEmpty, session, false);
   }
-  if (active.has_value()) {
+  if (active.has_value() &&
+      handoff_->RecordUserMessage(*active, DecodeUtf8Lossy(message.text))
+          .ok()) {
     Reply reply;
     reply.intent = "system.holding";
     reply.messages =
@@ -163,13 +185,11 @@ absl::StatusOr<Reply> Guide::Turn(const Message& message,
     reply.handed_off = true;
     reply.category = active->category;
     reply.escalation_id = active->id;
-    if (!handoff_->RecordUserMessage(*active, DecodeUtf8Lossy(message.text))
-             .ok()) {
-      reply.messages.push_back(handoff_->StatusSentence(false, region));
-    }
     session->offered.clear();
     return reply;
   }
+  // Not recorded: the hand-off ended meanwhile (or the store failed), so the
+  // guide answers as usual.
   if (message.text.size() > options_.max_message_bytes) {
     return dialogue_->SystemReply(Dialogue::SystemKind::kTooLong, session,
                                   false);
@@ -180,39 +200,38 @@ absl::StatusOr<Reply> Guide::Turn(const Message& message,
   }
   Reply reply = dialogue_->Respond(normalized, *screen, *match, session);
   // A tapped "Talk to a person" escalates without the crisis screen's help.
-  if (reply.escalated) HandOff(message, region, active, &reply);
+  if (reply.escalated) HandOff(message, region, &reply);
   return reply;
 }
 
 void Guide::HandOff(const Message& message, const std::string& region,
-                    const std::optional<Escalation>& active, Reply* reply) {
+                    Reply* reply) {
   bool recorded = false;
   if (handoff_ != nullptr) {
-    const std::string text = DecodeUtf8Lossy(message.text);
-    if (active.has_value() && active->category == reply->category) {
-      // Already with a person for this: add the message to what they see.
-      recorded = handoff_->RecordUserMessage(*active, text).ok();
-      reply->escalation_id = active->id;
-    } else {
-      absl::StatusOr<Escalation> stored = handoff_->Escalate(
-          message.conversation_id, message.channel, reply->category,
-          reply->rules.empty() ? "" : reply->rules.front(), region, text);
-      recorded = stored.ok();
-      if (recorded) reply->escalation_id = stored->id;
-    }
-  }
-  reply->handed_off = recorded;
-  if (handoff_ != nullptr) {
+    // Every crisis message is its own escalation, even during a hand-off:
+    // people are notified afresh, and its timers start again.
+    absl::StatusOr<Escalation> stored = handoff_->Escalate(
+        message.conversation_id, message.channel, reply->category,
+        reply->rules.empty() ? "" : reply->rules.front(), region,
+        DecodeUtf8Lossy(message.text));
+    recorded = stored.ok();
+    if (recorded) reply->escalation_id = stored->id;
     reply->messages.push_back(handoff_->StatusSentence(recorded, region));
   } else {
     reply->messages.push_back(content_->system.not_notified);
   }
+  reply->handed_off = recorded;
 }
 
 Reply Guide::FailSafe() {
+  // Whatever failed, the message may have been a cry for help: fail closed
+  // with the resources, and say honestly that nobody was told.
   Session scratch;
-  return dialogue_->SystemReply(Dialogue::SystemKind::kError, &scratch,
-                                /*escalate=*/false);
+  Reply reply = dialogue_->SystemReply(Dialogue::SystemKind::kError, &scratch,
+                                       /*escalate=*/true);
+  reply.category = kUnscreenedCategory;
+  reply.messages.push_back(content_->system.not_notified);
+  return reply;
 }
 
 }  // namespace reconnect::bot

@@ -104,8 +104,7 @@ class Guide {
                              Session* session);
   // Records the escalation (or adds to the one in progress) and completes
   // the crisis reply with what is true about who was told.
-  void HandOff(const Message& message, const std::string& region,
-               const std::optional<Escalation>& active, Reply* reply);
+  void HandOff(const Message& message, const std::string& region, Reply* reply);
   Reply FailSafe();
 
   GuideOptions options_;

@@ -157,39 +157,43 @@ absl::StatusOr<Escalation> HandoffDesk::Resolve(const std::string& id,
 
 absl::StatusOr<int> HandoffDesk::Sweep() {
   const absl::Time now = clock_->Now();
+  // Timed-out escalations nobody acknowledged are still owed a person's
+  // attention: they keep being reminded, and operators keep seeing them.
   RECONNECT_ASSIGN_OR_RETURN(
-      std::vector<Escalation> active,
-      store_->List({EscalationState::kOpen, EscalationState::kAcknowledged},
+      std::vector<Escalation> pending,
+      store_->List({EscalationState::kOpen, EscalationState::kAcknowledged,
+                    EscalationState::kTimedOut},
                    10000));
   int changed = 0;
-  for (Escalation& e : active) {
-    if (now - e.updated_at >= options_.idle_timeout) {
-      RECONNECT_ASSIGN_OR_RETURN(
-          Escalation timed_out,
-          store_->SetState(e.id, EscalationState::kTimedOut, "", now));
-      RECONNECT_RETURN_IF_ERROR(
-          Tell(timed_out, content_.system.timed_out).status());
-      ++changed;
+  for (Escalation& e : pending) {
+    if (IsHandedOff(e.state) && now - e.updated_at >= options_.idle_timeout) {
+      absl::StatusOr<Escalation> timed_out = store_->SetState(
+          e.id, EscalationState::kTimedOut, "", now, e.updated_at);
+      if (timed_out.ok()) {
+        Tell(*timed_out, content_.system.timed_out).IgnoreError();
+        e = *timed_out;
+        ++changed;
+      } else if (!absl::IsAborted(timed_out.status()) &&
+                 !absl::IsFailedPrecondition(timed_out.status())) {
+        return timed_out.status();
+      }
+      // Aborted or FailedPrecondition: a person acted meanwhile; leave it.
+    }
+    if (!e.acknowledged_by.empty() || e.reminders >= options_.max_reminders) {
       continue;
     }
-    const absl::Time last =
-        e.reminders > 0 || e.last_notified_at != absl::InfinitePast()
-            ? std::max(e.last_notified_at, e.created_at)
-            : e.created_at;
-    if (e.state == EscalationState::kOpen &&
-        e.reminders < options_.max_reminders &&
-        now - last >= options_.remind_after) {
-      ++e.reminders;
-      e.last_notified_at = now;
-      if (e.webhook != WebhookState::kNotConfigured) {
-        e.webhook = WebhookState::kPending;
-        e.webhook_attempts = 0;
-        e.webhook_next_attempt = now;
-        e.webhook_last_error.clear();
-      }
-      RECONNECT_RETURN_IF_ERROR(store_->UpdateDelivery(e));
-      ++changed;
+    const absl::Time last = std::max(e.last_notified_at, e.created_at);
+    if (now - last < options_.remind_after) continue;
+    ++e.reminders;
+    e.last_notified_at = now;
+    if (e.webhook != WebhookState::kNotConfigured) {
+      e.webhook = WebhookState::kPending;
+      e.webhook_attempts = 0;
+      e.webhook_next_attempt = now;
+      e.webhook_last_error.clear();
     }
+    RECONNECT_RETURN_IF_ERROR(store_->UpdateDelivery(e));
+    ++changed;
   }
   if (changed > 0) changes_.Notify();
   return changed;

@@ -89,6 +89,63 @@ TEST_F(HandoffTest, LaterMessagesGoToThePersonWithAHoldingReply) {
   EXPECT_EQ((*messages)[0].text, "what is emdr?");
 }
 
+TEST_F(HandoffTest, EveryCrisisMessageNotifiesPeopleAfresh) {
+  Reply first = Say("I want to kill myself");
+  Reply again = Say("I still want to kill myself");
+  EXPECT_TRUE(again.escalated);
+  EXPECT_NE(again.escalation_id, first.escalation_id);
+  EXPECT_EQ(store_->Get(again.escalation_id)->webhook, WebhookState::kPending);
+}
+
+TEST_F(HandoffTest, UnacknowledgedTimedOutEscalationsKeepBeingReminded) {
+  Reply r = Say("I want to kill myself");
+  for (int i = 0; i < 4; ++i) {
+    clock_.Advance(absl::Minutes(10));
+    ASSERT_OK(desk().Sweep().status());
+  }
+  Escalation e = *store_->Get(r.escalation_id);
+  EXPECT_EQ(e.state,
+            EscalationState::kTimedOut);  // the user is back with the guide
+  EXPECT_EQ(e.reminders, 2);  // max_reminders, not cut short by the time-out
+}
+
+TEST_F(HandoffTest, SweepNeverOverwritesWhatAPersonJustDid) {
+  Reply r = Say("I want to kill myself");
+  Escalation stale = *store_->Get(r.escalation_id);
+  clock_.Advance(absl::Minutes(31));
+  ASSERT_OK(desk().Acknowledge(r.escalation_id, "Sam").status());
+  // A sweep holding the stale copy must not time it out.
+  EXPECT_TRUE(
+      absl::IsAborted(store_
+                          ->SetState(stale.id, EscalationState::kTimedOut, "",
+                                     clock_.Now(), stale.updated_at)
+                          .status()));
+  EXPECT_EQ(store_->Get(r.escalation_id)->state,
+            EscalationState::kAcknowledged);
+}
+
+TEST_F(HandoffTest, SameMessageIdWithOtherTextIsScreenedNotReplayed) {
+  Message m;
+  m.channel = "web";
+  m.conversation_id = "c7";
+  m.platform_message_id = "1";
+  m.text = "what is emdr";
+  ASSERT_OK(guide_->Converse(m).status());
+  m.text = "I want to kill myself";
+  auto r = guide_->Converse(m);
+  ASSERT_OK(r.status());
+  EXPECT_FALSE(r->duplicate);
+  EXPECT_TRUE(r->escalated);
+}
+
+TEST_F(HandoffTest, ReleasingTwiceFails) {
+  Reply r = Say("I want to kill myself");
+  ASSERT_OK(desk().Release(r.escalation_id, "Sam").status());
+  EXPECT_EQ(desk().Release(r.escalation_id, "Sam").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->OutboundSince(0, "", 10)->size(), 1u);
+}
+
 TEST_F(HandoffTest, OneDenialDoesNotLiftTheHandoff) {
   Say("I want to kill myself");
   EXPECT_EQ(Say("no sorry you misunderstood, I'm fine").intent,
@@ -194,9 +251,11 @@ class UnavailableStore : public EscalationStore {
     return Down();
   }
   absl::StatusOr<Escalation> SetState(const std::string&, EscalationState,
-                                      const std::string&, absl::Time) override {
+                                      const std::string&, absl::Time,
+                                      absl::Time) override {
     return Down();
   }
+  absl::StatusOr<int64_t> CurrentChange() override { return Down(); }
   absl::Status UpdateDelivery(const Escalation&) override { return Down(); }
   absl::StatusOr<std::vector<Escalation>> DueForWebhook(absl::Time) override {
     return Down();
@@ -234,6 +293,12 @@ TEST(HandoffFailSafe, StoreDownStillAnswersTheCrisisHonestly) {
   EXPECT_FALSE(r->handed_off);
   EXPECT_EQ(r->messages.front(), "Crisis reply. Call 988 or 911.");
   EXPECT_EQ(r->messages.back(), "Could not tell the team.");
+  // Not remembered as answered: a platform retry gets another chance to
+  // record it.
+  m.platform_message_id = "m1";
+  EXPECT_FALSE((*guide)->Converse(m)->duplicate);
+  EXPECT_FALSE((*guide)->Converse(m)->duplicate);
+  m.platform_message_id.clear();
   // Ordinary messages are still answered while the store is down.
   m.text = "what is emdr";
   EXPECT_EQ((*guide)->Converse(m)->intent, "therapy.emdr");

@@ -34,8 +34,14 @@ struct Session {
   std::map<std::string, int> next_variant;  // per intent id: rotation cursor.
   // Quick replies offered in the last reply: label -> intent it leads to.
   std::vector<std::pair<std::string, std::string>> offered;
-  // Answers to recent platform message ids, oldest first, for de-duplication.
-  std::vector<std::pair<std::string, Reply>> answered;
+  // Answers to recent platform messages, oldest first, for de-duplication:
+  // a retry repeats both the id and the text.
+  struct Answered {
+    std::string message_id;
+    size_t text_hash = 0;
+    Reply reply;
+  };
+  std::vector<Answered> answered;
   int turns = 0;
 };
 

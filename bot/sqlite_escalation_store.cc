@@ -225,6 +225,14 @@ std::optional<EscalationState> ParseState(const std::string& name) {
   return std::nullopt;
 }
 
+bool CanMove(EscalationState from, EscalationState to) {
+  if (from == EscalationState::kResolved) return false;
+  if (IsHandedOff(from)) return to != EscalationState::kOpen;
+  // Released or timed out: the conversation is back with the guide; a
+  // person can still close the record.
+  return to == EscalationState::kResolved;
+}
+
 bool IsHandedOff(EscalationState state) {
   return state == EscalationState::kOpen ||
          state == EscalationState::kAcknowledged;
@@ -282,7 +290,13 @@ SqliteEscalationStore::Open(const std::string& data_dir) {
   sqlite3_busy_timeout(db, 5000);
   // WAL with synchronous=FULL: a committed escalation is on disk before the
   // reply that depends on it leaves the guide.
-  RECONNECT_RETURN_IF_ERROR(Exec(db, "PRAGMA journal_mode=WAL;"));
+  {
+    Statement wal(db, "PRAGMA journal_mode=WAL");
+    if (!wal.ok() || wal.Step() != SQLITE_ROW || wal.Text(0) != "wal") {
+      return absl::UnavailableError("escalation store: cannot switch " + path +
+                                    " to WAL mode");
+    }
+  }
   RECONNECT_RETURN_IF_ERROR(Exec(db, "PRAGMA synchronous=FULL;"));
   RECONNECT_RETURN_IF_ERROR(Exec(db, kSchema));
   return store;
@@ -339,7 +353,7 @@ absl::StatusOr<Escalation> SqliteEscalationStore::Create(Escalation e) {
       .Bind(18, static_cast<int64_t>(e.reminders))
       .BindTime(19, e.last_notified_at);
   if (insert.Step() != SQLITE_DONE) return rollback(insert.error("insert"));
-  RECONNECT_RETURN_IF_ERROR(Exec(db_, "COMMIT"));
+  RECONNECT_RETURN_IF_ERROR(CommitLocked());
   return e;
 }
 
@@ -410,23 +424,34 @@ absl::StatusOr<std::vector<Escalation>> SqliteEscalationStore::List(
 
 absl::StatusOr<Escalation> SqliteEscalationStore::SetState(
     const std::string& id, EscalationState state, const std::string& actor,
-    absl::Time now) {
+    absl::Time now, absl::Time unchanged_since) {
   absl::MutexLock lock(&mu_);
-  RECONNECT_ASSIGN_OR_RETURN(std::vector<Escalation> rows,
-                             QueryLocked("WHERE id = ?", {id}, ""));
-  if (rows.empty())
-    return absl::NotFoundError(absl::StrCat("no escalation ", id));
-  Escalation e = rows.front();
-  if (!IsHandedOff(e.state) && IsHandedOff(state)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("escalation ", id, " is already ", StateName(e.state)));
-  }
+  // The read, the check and the write are one transaction, so a person and
+  // the sweeper (or another process) cannot overwrite each other's change.
   RECONNECT_RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE"));
-  absl::StatusOr<int64_t> seq = NextChangeLocked();
-  if (!seq.ok()) {
+  auto rollback = [this](absl::Status s) {
     Exec(db_, "ROLLBACK").IgnoreError();
-    return seq.status();
+    return s;
+  };
+  absl::StatusOr<std::vector<Escalation>> rows =
+      QueryLocked("WHERE id = ?", {id}, "");
+  if (!rows.ok()) return rollback(rows.status());
+  if (rows->empty()) {
+    return rollback(absl::NotFoundError(absl::StrCat("no escalation ", id)));
   }
+  Escalation e = rows->front();
+  if (!CanMove(e.state, state)) {
+    return rollback(absl::FailedPreconditionError(
+        absl::StrCat("escalation ", id, " is ", StateName(e.state),
+                     "; it cannot become ", StateName(state))));
+  }
+  if (unchanged_since != absl::InfinitePast() &&
+      e.updated_at != unchanged_since) {
+    return rollback(absl::AbortedError(
+        absl::StrCat("escalation ", id, " changed meanwhile")));
+  }
+  absl::StatusOr<int64_t> seq = NextChangeLocked();
+  if (!seq.ok()) return rollback(seq.status());
   e.state = state;
   e.updated_at = now;
   e.change_seq = *seq;
@@ -445,12 +470,28 @@ absl::StatusOr<Escalation> SqliteEscalationStore::SetState(
       .Bind(5, e.acknowledged_by)
       .Bind(6, e.id);
   if (!update.ok() || update.Step() != SQLITE_DONE) {
-    absl::Status status = update.error("update state");
-    Exec(db_, "ROLLBACK").IgnoreError();
-    return status;
+    return rollback(update.error("update state"));
   }
-  RECONNECT_RETURN_IF_ERROR(Exec(db_, "COMMIT"));
+  RECONNECT_RETURN_IF_ERROR(CommitLocked());
   return e;
+}
+
+absl::StatusOr<int64_t> SqliteEscalationStore::CurrentChange() {
+  absl::MutexLock lock(&mu_);
+  Statement read(db_, "SELECT value FROM counters WHERE name = 'change_seq'");
+  if (!read.ok() || read.Step() != SQLITE_ROW) return read.error("read change");
+  return read.Int(0);
+}
+
+absl::Status SqliteEscalationStore::CommitLocked() {
+  absl::Status status = Exec(db_, "COMMIT");
+  // SQLite usually rolls back a failed COMMIT itself; if it did not, the
+  // connection would stay inside the transaction and refuse every later
+  // escalation.
+  if (!status.ok() && !sqlite3_get_autocommit(db_)) {
+    Exec(db_, "ROLLBACK").IgnoreError();
+  }
+  return status;
 }
 
 absl::Status SqliteEscalationStore::UpdateDelivery(const Escalation& e) {
@@ -479,7 +520,7 @@ absl::Status SqliteEscalationStore::UpdateDelivery(const Escalation& e) {
     Exec(db_, "ROLLBACK").IgnoreError();
     return status;
   }
-  return Exec(db_, "COMMIT");
+  return CommitLocked();
 }
 
 absl::StatusOr<std::vector<Escalation>> SqliteEscalationStore::DueForWebhook(
@@ -499,6 +540,15 @@ absl::StatusOr<HandoffMessage> SqliteEscalationStore::AddMessage(
     Exec(db_, "ROLLBACK").IgnoreError();
     return s;
   };
+  if (m.sender == HandoffMessage::Sender::kUser) {
+    absl::StatusOr<std::vector<Escalation>> rows =
+        QueryLocked("WHERE id = ?", {m.escalation_id}, "");
+    if (!rows.ok()) return rollback(rows.status());
+    if (rows->empty() || !IsHandedOff(rows->front().state)) {
+      return rollback(absl::FailedPreconditionError(
+          "the conversation is no longer with a person"));
+    }
+  }
   Statement insert(db_,
                    "INSERT INTO messages (escalation_id, conversation_id, "
                    "channel, sender, author, text, created_at) VALUES "
@@ -523,7 +573,7 @@ absl::StatusOr<HandoffMessage> SqliteEscalationStore::AddMessage(
   if (!touch.ok() || touch.Step() != SQLITE_DONE) {
     return rollback(touch.error("touch escalation"));
   }
-  RECONNECT_RETURN_IF_ERROR(Exec(db_, "COMMIT"));
+  RECONNECT_RETURN_IF_ERROR(CommitLocked());
   return m;
 }
 
@@ -566,11 +616,11 @@ absl::StatusOr<int> SqliteEscalationStore::PurgeBefore(absl::Time cutoff) {
   const int64_t micros = absl::ToUnixMicros(cutoff);
   Statement messages(db_,
                      "DELETE FROM messages WHERE escalation_id IN (SELECT id "
-                     "FROM escalations WHERE created_at < ? AND state NOT IN "
+                     "FROM escalations WHERE updated_at < ? AND state NOT IN "
                      "('open', 'acknowledged'))");
   messages.Bind(1, micros);
   Statement escalations(db_,
-                        "DELETE FROM escalations WHERE created_at < ? AND "
+                        "DELETE FROM escalations WHERE updated_at < ? AND "
                         "state NOT IN ('open', 'acknowledged')");
   escalations.Bind(1, micros);
   if (!messages.ok() || messages.Step() != SQLITE_DONE || !escalations.ok() ||
@@ -580,7 +630,7 @@ absl::StatusOr<int> SqliteEscalationStore::PurgeBefore(absl::Time cutoff) {
     return status;
   }
   const int deleted = sqlite3_changes(db_);
-  RECONNECT_RETURN_IF_ERROR(Exec(db_, "COMMIT"));
+  RECONNECT_RETURN_IF_ERROR(CommitLocked());
   return deleted;
 }
 

@@ -33,10 +33,11 @@ class SqliteEscalationStore : public EscalationStore {
                                                        int limit) override;
   absl::StatusOr<std::vector<Escalation>> List(
       const std::vector<EscalationState>& states, int limit) override;
-  absl::StatusOr<Escalation> SetState(const std::string& id,
-                                      EscalationState state,
-                                      const std::string& actor,
-                                      absl::Time now) override;
+  absl::StatusOr<Escalation> SetState(
+      const std::string& id, EscalationState state, const std::string& actor,
+      absl::Time now,
+      absl::Time unchanged_since = absl::InfinitePast()) override;
+  absl::StatusOr<int64_t> CurrentChange() override;
   absl::Status UpdateDelivery(const Escalation& escalation) override;
   absl::StatusOr<std::vector<Escalation>> DueForWebhook(
       absl::Time now) override;
@@ -50,6 +51,7 @@ class SqliteEscalationStore : public EscalationStore {
  private:
   explicit SqliteEscalationStore(sqlite3* db) : db_(db) {}
   absl::StatusOr<int64_t> NextChangeLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status CommitLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<std::vector<Escalation>> QueryLocked(
       const std::string& where, const std::vector<std::string>& args,
       const std::string& order_limit) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -77,17 +77,26 @@ grpc::Status OperatorService::WatchEscalations(
   int64_t cursor = request->after_change();
   reconnect::v1::EscalationEvent event;
   if (cursor == 0) {
-    // Start with everything still waiting for a person, oldest first.
+    // Start with everything still owed a person's attention (with a person
+    // now, or timed out before anyone acknowledged it), oldest first, then
+    // only what changes from now on.
+    auto now = store->CurrentChange();
+    if (!now.ok()) return ToGrpc(now.status());
     auto waiting = store->List(
-        {bot::EscalationState::kOpen, bot::EscalationState::kAcknowledged},
+        {bot::EscalationState::kOpen, bot::EscalationState::kAcknowledged,
+         bot::EscalationState::kTimedOut},
         10000);
     if (!waiting.ok()) return ToGrpc(waiting.status());
     std::reverse(waiting->begin(), waiting->end());
     for (const auto& e : *waiting) {
+      if (e.state == bot::EscalationState::kTimedOut &&
+          !e.acknowledged_by.empty()) {
+        continue;
+      }
       ToProto(e, event.mutable_escalation());
       if (!writer->Write(event)) return grpc::Status::OK;
-      cursor = std::max(cursor, e.change_seq);
     }
+    cursor = *now;
   }
   while (!context->IsCancelled()) {
     const uint64_t seen = desk_->changes().version();
