@@ -58,14 +58,8 @@ absl::StatusOr<std::optional<Escalation>> HandoffDesk::Active(
 
 absl::Status HandoffDesk::RecordUserMessage(const Escalation& escalation,
                                             const std::string& text) {
-  HandoffMessage m;
-  m.escalation_id = escalation.id;
-  m.conversation_id = escalation.conversation_id;
-  m.channel = escalation.channel;
-  m.sender = HandoffMessage::Sender::kUser;
-  m.text = text;
-  m.created_at = clock_->Now();
-  RECONNECT_RETURN_IF_ERROR(store_->AddMessage(std::move(m)).status());
+  RECONNECT_RETURN_IF_ERROR(
+      Append(escalation, HandoffMessage::Sender::kUser, "", text).status());
   changes_.Notify();
   return absl::OkStatus();
 }
@@ -80,16 +74,24 @@ std::string HandoffDesk::StatusSentence(bool recorded,
   return renderer_->Fill(open ? s.notified_open : s.notified_closed, region);
 }
 
-absl::StatusOr<HandoffMessage> HandoffDesk::Tell(const Escalation& escalation,
-                                                 const std::string& text) {
+absl::StatusOr<HandoffMessage> HandoffDesk::Append(
+    const Escalation& escalation, HandoffMessage::Sender sender,
+    const std::string& author, const std::string& text) {
   HandoffMessage m;
   m.escalation_id = escalation.id;
   m.conversation_id = escalation.conversation_id;
   m.channel = escalation.channel;
-  m.sender = HandoffMessage::Sender::kGuide;
-  m.text = renderer_->Fill(text, escalation.region);
+  m.sender = sender;
+  m.author = author;
+  m.text = text;
   m.created_at = clock_->Now();
   return store_->AddMessage(std::move(m));
+}
+
+absl::StatusOr<HandoffMessage> HandoffDesk::Tell(const Escalation& escalation,
+                                                 const std::string& text) {
+  return Append(escalation, HandoffMessage::Sender::kGuide, "",
+                renderer_->Fill(text, escalation.region));
 }
 
 absl::StatusOr<Escalation> HandoffDesk::HandedOff(const std::string& id) {
@@ -121,16 +123,9 @@ absl::StatusOr<HandoffMessage> HandoffDesk::SendToUser(
       store_->SetState(id, EscalationState::kAcknowledged,
                        e.acknowledged_by.empty() ? person : e.acknowledged_by,
                        clock_->Now()));
-  HandoffMessage m;
-  m.escalation_id = e.id;
-  m.conversation_id = e.conversation_id;
-  m.channel = e.channel;
-  m.sender = HandoffMessage::Sender::kOperator;
-  m.author = person;
-  m.text = text;
-  m.created_at = clock_->Now();
-  RECONNECT_ASSIGN_OR_RETURN(HandoffMessage stored,
-                             store_->AddMessage(std::move(m)));
+  RECONNECT_ASSIGN_OR_RETURN(
+      HandoffMessage stored,
+      Append(e, HandoffMessage::Sender::kOperator, person, text));
   changes_.Notify();
   return stored;
 }

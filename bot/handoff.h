@@ -110,6 +110,11 @@ class HandoffDesk {
  private:
   absl::StatusOr<HandoffMessage> Tell(const Escalation& escalation,
                                       const std::string& text);
+  // Stores one message of the escalation's conversation, stamped now.
+  absl::StatusOr<HandoffMessage> Append(const Escalation& escalation,
+                                        HandoffMessage::Sender sender,
+                                        const std::string& author,
+                                        const std::string& text);
   // Returns escalation `id` if it is still with a person, else
   // FailedPrecondition (or NotFound).
   absl::StatusOr<Escalation> HandedOff(const std::string& id);
