@@ -7,6 +7,22 @@ namespace {
 
 constexpr size_t kMaxClarifyChoices = 3;
 
+// Where quick replies cannot be buttons (SMS) they are a numbered list, and
+// people answer with the number: "2", "2.", "#2". Returns 0 for anything
+// else.
+int PickedNumber(const std::string& normalized) {
+  std::string digits;
+  for (char c : normalized) {
+    if (c >= '0' && c <= '9') {
+      digits += c;
+    } else if (c != ' ' && c != '.' && c != '#' && c != ')') {
+      return 0;
+    }
+  }
+  if (digits.empty() || digits.size() > 2) return 0;
+  return std::stoi(digits);
+}
+
 void Offer(const std::vector<Suggestion>& suggestions, Reply* reply,
            Session* session) {
   session->offered.clear();
@@ -105,8 +121,12 @@ Reply Dialogue::Respond(const std::string& normalized,
     reply.rules = screen.rules;
     return reply;
   }
-  for (const auto& [label, intent_id] : session->offered) {
-    if (Normalize(label) != normalized) continue;
+  const int picked = PickedNumber(normalized);
+  for (size_t i = 0; i < session->offered.size(); ++i) {
+    const auto& [label, intent_id] = session->offered[i];
+    if (picked != static_cast<int>(i) + 1 && Normalize(label) != normalized) {
+      continue;
+    }
     const Intent* intent = content_.Find(intent_id);
     if (intent == nullptr) break;
     if (intent == more_) return ContinueTopic(*intent, session);

@@ -6,7 +6,8 @@
 //   1. A message the crisis screen flagged gets that crisis intent's reply and
 //      is escalated. Nothing else is considered.
 //   2. A message that repeats the label of a quick reply offered in the last
-//      reply follows that suggestion (an escalating one escalates).
+//      reply, or is just its number in the list ("2"), follows that
+//      suggestion (an escalating one escalates).
 //   3. "Tell me more" (chat.more) continues the last topic with its `more`
 //      messages; a topic is any intent that has `more`.
 //   4. A clear match gets its intent's next reply variant. Variants rotate per

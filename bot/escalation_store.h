@@ -150,6 +150,10 @@ class EscalationStore {
   virtual absl::StatusOr<std::vector<HandoffMessage>> OutboundSince(
       int64_t after_seq, const std::string& channel, int limit) = 0;
 
+  // Returns the newest message's seq (0 when there is none): where a
+  // delivery stream that starts "from now" begins.
+  virtual absl::StatusOr<int64_t> LastMessageSeq() = 0;
+
   // Deletes escalations (and their messages) last changed before `cutoff`
   // that are no longer handed off. Returns how many were deleted.
   virtual absl::StatusOr<int> PurgeBefore(absl::Time cutoff) = 0;

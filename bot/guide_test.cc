@@ -161,6 +161,22 @@ TEST_F(GuideTest, TappedSuggestionLeadsToItsIntent) {
   EXPECT_THAT(r.rules, ElementsAre("suggestion"));
 }
 
+TEST_F(GuideTest, ANumberPicksThatSuggestion) {
+  // SMS shows quick replies as a numbered list.
+  Say("what is emdr");
+  Reply r = Say(" 2. ");
+  EXPECT_TRUE(r.escalated);
+  EXPECT_EQ(r.category, "handoff.human");
+  Say("what is emdr", "numbers");
+  r = Say("#1", "numbers");
+  EXPECT_EQ(r.intent, "faq.how_long");
+  // Out of range, or a number inside a sentence, is an ordinary message.
+  Say("what is emdr", "range");
+  EXPECT_NE(Say("3", "range").intent, "faq.how_long");
+  Say("what is emdr", "range");
+  EXPECT_NE(Say("I have 2 kids", "range").intent, "handoff.human");
+}
+
 TEST_F(GuideTest, TappedEscalatingSuggestionEscalates) {
   Say("what is emdr");
   Reply r = Say("Talk to a person");

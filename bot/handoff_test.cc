@@ -272,6 +272,7 @@ class UnavailableStore : public EscalationStore {
                                                             int) override {
     return Down();
   }
+  absl::StatusOr<int64_t> LastMessageSeq() override { return Down(); }
   absl::StatusOr<int> PurgeBefore(absl::Time) override { return Down(); }
 };
 

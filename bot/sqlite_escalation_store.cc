@@ -483,6 +483,13 @@ absl::StatusOr<int64_t> SqliteEscalationStore::CurrentChange() {
   return read.Int(0);
 }
 
+absl::StatusOr<int64_t> SqliteEscalationStore::LastMessageSeq() {
+  absl::MutexLock lock(&mu_);
+  Statement read(db_, "SELECT COALESCE(MAX(seq), 0) FROM messages");
+  if (!read.ok() || read.Step() != SQLITE_ROW) return read.error("last seq");
+  return read.Int(0);
+}
+
 absl::Status SqliteEscalationStore::CommitLocked() {
   absl::Status status = Exec(db_, "COMMIT");
   // SQLite usually rolls back a failed COMMIT itself; if it did not, the

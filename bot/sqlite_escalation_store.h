@@ -38,6 +38,7 @@ class SqliteEscalationStore : public EscalationStore {
       absl::Time now,
       absl::Time unchanged_since = absl::InfinitePast()) override;
   absl::StatusOr<int64_t> CurrentChange() override;
+  absl::StatusOr<int64_t> LastMessageSeq() override;
   absl::Status UpdateDelivery(const Escalation& escalation) override;
   absl::StatusOr<std::vector<Escalation>> DueForWebhook(
       absl::Time now) override;

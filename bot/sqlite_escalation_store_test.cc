@@ -86,6 +86,7 @@ TEST_F(SqliteEscalationStoreTest, ChangesAreOrderedForResuming) {
 }
 
 TEST_F(SqliteEscalationStoreTest, MessagesAndOutbound) {
+  EXPECT_EQ(*store_->LastMessageSeq(), 0);
   auto e = store_->Create(Sample("c1", t0_));
   HandoffMessage m;
   m.escalation_id = e->id;
@@ -105,6 +106,7 @@ TEST_F(SqliteEscalationStoreTest, MessagesAndOutbound) {
   EXPECT_EQ((*outbound)[0].text, "I'm here");
   EXPECT_TRUE(store_->OutboundSince(0, "sms", 10)->empty());
   EXPECT_TRUE(store_->OutboundSince(sent->seq, "", 10)->empty());
+  EXPECT_EQ(*store_->LastMessageSeq(), sent->seq);
   // A message is a change of its escalation, for watchers.
   EXPECT_GT(store_->Get(e->id)->change_seq, e->change_seq);
 }

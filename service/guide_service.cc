@@ -63,6 +63,16 @@ grpc::Status GuideService::Deliveries(
   }
   int64_t cursor = request->after_seq();
   reconnect::v1::Delivery delivery;
+  if (cursor < 0) {
+    auto last = desk->store()->LastMessageSeq();
+    if (!last.ok()) {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                          std::string(last.status().message()));
+    }
+    cursor = *last;
+    delivery.set_seq(cursor);  // the marker: a place, no message
+    if (!writer->Write(delivery)) return grpc::Status::OK;
+  }
   while (!context->IsCancelled()) {
     const uint64_t seen = desk->changes().version();
     auto batch = desk->store()->OutboundSince(cursor, request->channel(), 100);
@@ -81,7 +91,11 @@ grpc::Status GuideService::Deliveries(
       if (!writer->Write(delivery)) return grpc::Status::OK;
       cursor = m.seq;
     }
-    if (batch->empty()) desk->changes().WaitForChange(seen, absl::Seconds(1));
+    // Short waits, so a cancelled stream (a gateway shutting down) ends
+    // promptly rather than holding up the server's shutdown.
+    if (batch->empty()) {
+      desk->changes().WaitForChange(seen, absl::Milliseconds(200));
+    }
   }
   return grpc::Status::OK;
 }
