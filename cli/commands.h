@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "adapters/gateway.h"
 #include "bot/guide.h"
 #include "service/embedded.h"
 
@@ -43,7 +44,22 @@ std::string DefaultIntentsDir();
 // Loads the guide, printing every content problem to stderr on failure.
 std::unique_ptr<bot::Guide> LoadGuide(const ContentFlags& flags);
 
+// Flags of the HTTP gateway, shared by `serve` and `gateway`.
+struct GatewayFlags {
+  std::string http_address = "127.0.0.1:8080";
+  std::string secrets_file;  // else $RECONNECT_SECRETS_FILE, else none
+  std::vector<std::string> web_origins;
+};
+void AddGatewayFlags(CLI::App* command, GatewayFlags* flags);
+
+// Starts the gateway in front of `core`, keeping its delivery cursor in
+// `data_dir`; prints the problem and returns null on failure.
+std::unique_ptr<adapters::Gateway> StartGateway(
+    std::shared_ptr<grpc::Channel> core, const GatewayFlags& flags,
+    const std::string& data_dir);
+
 void AddServeCommand(CLI::App* app, int* exit_code);
+void AddGatewayCommand(CLI::App* app, int* exit_code);
 void AddChatCommand(CLI::App* app, int* exit_code);
 void AddClassifyCommand(CLI::App* app, int* exit_code);
 void AddLintCommand(CLI::App* app, int* exit_code);

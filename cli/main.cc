@@ -107,6 +107,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   reconnect::cli::AddServeCommand(&app, &exit_code);
+  reconnect::cli::AddGatewayCommand(&app, &exit_code);
   reconnect::cli::AddChatCommand(&app, &exit_code);
   reconnect::cli::AddClassifyCommand(&app, &exit_code);
   reconnect::cli::AddLintCommand(&app, &exit_code);

@@ -39,6 +39,11 @@ class Server {
 
   // The port actually bound.
   int port() const { return port_; }
+  // A channel to this server inside the process, without a socket: how the
+  // gateway that `reconnect serve` starts reaches the guide.
+  std::shared_ptr<grpc::Channel> InProcessChannel() {
+    return server_->InProcessChannel(grpc::ChannelArguments());
+  }
   // Blocks until Shutdown() is called from another thread.
   void Wait() { server_->Wait(); }
   // Stops accepting calls and cancels streams still open after a second.

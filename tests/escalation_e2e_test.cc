@@ -34,7 +34,8 @@ class EscalationEndToEnd : public ::testing::Test {
         std::vector<std::string>{
             RECONNECT_BINARY, "serve", "--grpc-address", address_, "--intents",
             std::string(RECONNECT_SOURCE_DIR) + "/intents", "--data-dir",
-            data_.path(), "--webhook-retry-seconds", "0.5"},
+            data_.path(), "--webhook-retry-seconds", "0.5", "--http-address",
+            "127.0.0.1:0"},
         std::vector<std::pair<std::string, std::string>>{
             {"RECONNECT_ESCALATION_WEBHOOK_URL",
              absl::StrCat("http://127.0.0.1:", webhook_port,

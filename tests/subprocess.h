@@ -49,6 +49,14 @@ class Subprocess {
     return status_;
   }
 
+  // Waits for the process to end by itself. Returns its wait status.
+  int Wait() {
+    if (pid_ <= 0) return status_;
+    waitpid(pid_, &status_, 0);
+    pid_ = -1;
+    return status_;
+  }
+
   std::string Log() const {
     std::ifstream in(log_file_);
     std::stringstream s;

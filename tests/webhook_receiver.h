@@ -43,6 +43,11 @@ class WebhookReceiver {
     std::lock_guard<std::mutex> lock(mu_);
     status_ = status;
   }
+  // The body of every response (the default is "ok").
+  void set_body(std::string body) {
+    std::lock_guard<std::mutex> lock(mu_);
+    body_ = std::move(body);
+  }
   std::vector<Request> requests() {
     std::lock_guard<std::mutex> lock(mu_);
     return requests_;
@@ -82,14 +87,16 @@ class WebhookReceiver {
     }
     recorded.body = request.body();
     int status;
+    std::string body;
     {
       std::lock_guard<std::mutex> lock(mu_);
       requests_.push_back(std::move(recorded));
       status = status_;
+      body = body_;
     }
     http::response<http::string_body> response{
         static_cast<http::status>(status), request.version()};
-    response.body() = "ok";
+    response.body() = body;
     response.prepare_payload();
     http::write(socket, response, ec);
     socket.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
@@ -100,6 +107,7 @@ class WebhookReceiver {
   std::thread thread_;
   std::mutex mu_;
   int status_ = 200;
+  std::string body_ = "ok";
   std::vector<Request> requests_;
 };
 
