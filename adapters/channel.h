@@ -58,6 +58,16 @@ struct Received {
   std::vector<Inbound> messages;
 };
 
+// Whether `id` can be a conversation id: printable ASCII without spaces, at
+// most 128 bytes (the core's limit).
+inline bool IsConversationId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (unsigned char c : id) {
+    if (c <= 0x20 || c >= 0x7F) return false;
+  }
+  return true;
+}
+
 class Channel {
  public:
   virtual ~Channel() = default;

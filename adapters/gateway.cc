@@ -35,6 +35,12 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(
   g->inbox_ = std::make_unique<WebInbox>(WebInbox::Options{}, g->clock_);
   g->web_ = std::make_unique<WebChat>(options.web, g->guide_.get(),
                                       g->inbox_.get(), &g->metrics_, g->clock_);
+  g->operator_api_ = std::make_unique<OperatorApi>(core, &g->metrics_);
+  if (!options.web_dir.empty()) {
+    auto files = StaticFiles::Load(options.web_dir);
+    if (!files.ok()) return files.status();
+    g->static_files_ = std::move(files).value();
+  }
 
   // Each platform is served only when its secret is set.
   auto add = [&g](const std::string& path, const std::string& name,
@@ -123,6 +129,7 @@ void Gateway::Shutdown() {
   shut_down_ = true;
   server_->Shutdown();
   inbox_->Close();
+  operator_api_->Shutdown();
   feed_->Stop();
   stop_.Notify();
   housekeeper_.join();
@@ -147,6 +154,15 @@ void Gateway::Handle(Request request, std::shared_ptr<Responder> responder) {
   }
   if (path.rfind("/v1/web/", 0) == 0) {
     return web_->Handle(request, std::move(responder));
+  }
+  if (path.rfind("/v1/operator/", 0) == 0) {
+    return operator_api_->Handle(request, std::move(responder));
+  }
+  if (static_files_ != nullptr) {
+    if (auto file = static_files_->Serve(request)) {
+      metrics_.CountRequest("gateway", file->status);
+      return responder->Respond(*std::move(file));
+    }
   }
   if (auto it = channels_.find(path); it != channels_.end()) {
     return Webhook(it->second.get(), request, std::move(responder));

@@ -1,6 +1,8 @@
 // Gateway: the HTTP face of the guide. It routes
 //   /healthz, /metrics           liveness and Prometheus metrics
 //   /v1/web/...                  the web chat API (web_chat.h)
+//   /v1/operator/...             the operator console's API (operator_api.h)
+//   /, /operator, /widget.js...  pages and scripts (static_files.h)
 //   /v1/telegram/webhook, /v1/slack/events, /v1/whatsapp/webhook,
 //   /v1/messenger/webhook, /v1/twilio/sms
 //                                the messaging platforms (channel.h)
@@ -36,8 +38,10 @@
 #include "adapters/guide_client.h"
 #include "adapters/http_server.h"
 #include "adapters/metrics.h"
+#include "adapters/operator_api.h"
 #include "adapters/platform_api.h"
 #include "adapters/settings.h"
+#include "adapters/static_files.h"
 #include "adapters/web_chat.h"
 #include "adapters/web_inbox.h"
 #include "bot/clock.h"
@@ -48,6 +52,8 @@ namespace reconnect::adapters {
 struct GatewayOptions {
   HttpServerOptions http;
   WebChatOptions web;
+  // Folder of the widget, demo page and operator console ("" serves none).
+  std::string web_dir;
   // Where the delivery cursor is kept ("" keeps it in memory only).
   std::string cursor_file;
   int sender_threads = 4;
@@ -96,6 +102,8 @@ class Gateway {
   Metrics metrics_;
   std::unique_ptr<WebInbox> inbox_;
   std::unique_ptr<WebChat> web_;
+  std::unique_ptr<OperatorApi> operator_api_;
+  std::unique_ptr<StaticFiles> static_files_;  // null without a web folder
   // Path -> channel, only for configured platforms.
   std::map<std::string, std::unique_ptr<Channel>> channels_;
   std::map<std::string, std::string> unconfigured_;  // path -> channel name

@@ -21,6 +21,22 @@ absl::StatusOr<reconnect::v1::ConverseReply> GuideClient::Converse(
   return reply;
 }
 
+absl::StatusOr<reconnect::v1::ClinicInfo> GuideClient::Clinic(
+    const std::string& locale, absl::Duration deadline) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       absl::ToChronoMilliseconds(deadline));
+  reconnect::v1::ClinicRequest request;
+  request.set_locale(locale);
+  reconnect::v1::ClinicInfo info;
+  grpc::Status status = stub_->Clinic(&context, request, &info);
+  if (!status.ok()) {
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                        status.error_message());
+  }
+  return info;
+}
+
 reconnect::v1::ConverseRequest ToConverseRequest(const std::string& channel,
                                                  const Inbound& message) {
   reconnect::v1::ConverseRequest request;

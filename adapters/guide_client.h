@@ -26,6 +26,10 @@ class GuideClient {
   absl::StatusOr<reconnect::v1::ConverseReply> Converse(
       const reconnect::v1::ConverseRequest& request, absl::Duration deadline);
 
+  // Calls Guide.Clinic with `deadline`.
+  absl::StatusOr<reconnect::v1::ClinicInfo> Clinic(const std::string& locale,
+                                                   absl::Duration deadline);
+
   reconnect::v1::Guide::Stub* stub() { return stub_.get(); }
 
  private:

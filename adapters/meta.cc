@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "adapters/json_fields.h"
+#include "adapters/text.h"
 #include "bot/signing.h"
 
 namespace reconnect::adapters {
@@ -17,152 +19,16 @@ namespace {
 
 using json = nlohmann::json;
 
-// Debian's Abseil has its own string_view type, distinct from std's.
-absl::string_view Absl(std::string_view s) { return {s.data(), s.size()}; }
-
-constexpr size_t kMaxConversationId = 128;
 constexpr size_t kMaxTitleChars = 20;
 constexpr size_t kMaxButtonIdBytes = 256;
 constexpr size_t kMaxQuickReplyPayloadBytes = 1000;
 
-// --- JSON access that never throws, whatever the sender put where. ---
-
-const json* Field(const json& object, const char* key) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
-
-const std::string* StringField(const json* object, const char* key) {
-  if (object == nullptr) return nullptr;
-  const json* value = Field(*object, key);
-  if (value == nullptr || !value->is_string()) return nullptr;
-  return &value->get_ref<const std::string&>();
-}
-
-// The array under `key`, or an empty one when there is none.
+// The array under `key`, or an empty one when there is none, so that a
+// missing or mistyped list reads as nothing to do.
 const json& Items(const json& object, const char* key) {
   static const json* const kEmpty = new json(json::array());
-  const json* value = Field(object, key);
+  const json* value = Member(object, key);
   return value != nullptr && value->is_array() ? *value : *kEmpty;
-}
-
-bool IsConversationId(std::string_view id) {
-  if (id.empty() || id.size() > kMaxConversationId) return false;
-  for (unsigned char c : id) {
-    if (c <= 0x20 || c >= 0x7F) return false;
-  }
-  return true;
-}
-
-// dump() throws on invalid UTF-8, which our text may hold (it comes from
-// people and content files); such bytes are replaced instead.
-std::string Dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-// --- UTF-8 ---
-
-bool IsContinuation(std::string_view text, size_t i, unsigned char low = 0x80,
-                    unsigned char high = 0xBF) {
-  if (i >= text.size()) return false;
-  const auto c = static_cast<unsigned char>(text[i]);
-  return c >= low && c <= high;
-}
-
-// The length of the well-formed UTF-8 sequence at text[i], or 1 for a
-// malformed byte (which then counts as one character of its own).
-size_t SequenceLength(std::string_view text, size_t i) {
-  const auto c = static_cast<unsigned char>(text[i]);
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) return IsContinuation(text, i + 1) ? 2 : 1;
-  if (c >= 0xE0 && c <= 0xEF) {
-    const unsigned char low = c == 0xE0 ? 0xA0 : 0x80;
-    const unsigned char high = c == 0xED ? 0x9F : 0xBF;
-    return IsContinuation(text, i + 1, low, high) && IsContinuation(text, i + 2)
-               ? 3
-               : 1;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    const unsigned char low = c == 0xF0 ? 0x90 : 0x80;
-    const unsigned char high = c == 0xF4 ? 0x8F : 0xBF;
-    return IsContinuation(text, i + 1, low, high) &&
-                   IsContinuation(text, i + 2) && IsContinuation(text, i + 3)
-               ? 4
-               : 1;
-  }
-  return 1;
-}
-
-// Meta counts text in UTF-16 code units, so a character outside the BMP
-// (most emoji) counts two.
-size_t Utf16Length(std::string_view text) {
-  size_t units = 0;
-  for (size_t i = 0; i < text.size();) {
-    const size_t length = SequenceLength(text, i);
-    units += length == 4 ? 2 : 1;
-    i += length;
-  }
-  return units;
-}
-
-bool IsSpace(char c) {
-  return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' ||
-         c == '\v';
-}
-
-std::string_view StripSpace(std::string_view text) {
-  while (!text.empty() && IsSpace(text.front())) text.remove_prefix(1);
-  while (!text.empty() && IsSpace(text.back())) text.remove_suffix(1);
-  return text;
-}
-
-// Splits `text` into parts of at most `max_units` UTF-16 units, at the last
-// whitespace that fits, else between code points. Parts are stripped of
-// surrounding whitespace and never empty.
-std::vector<std::string> SplitText(std::string_view text, size_t max_units) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (true) {
-    while (start < text.size() && IsSpace(text[start])) ++start;
-    if (start >= text.size()) break;
-    size_t units = 0;
-    size_t i = start;
-    size_t last_space = std::string_view::npos;
-    bool fits = true;
-    while (i < text.size()) {
-      const size_t length = SequenceLength(text, i);
-      const size_t cost = length == 4 ? 2 : 1;
-      if (units + cost > max_units) {
-        fits = false;
-        break;
-      }
-      if (IsSpace(text[i])) last_space = i;
-      units += cost;
-      i += length;
-    }
-    size_t end = i;
-    if (!fits && !IsSpace(text[i]) && last_space != std::string_view::npos) {
-      end = last_space;
-    }
-    // A limit below one character must still make progress.
-    if (end == start) end = start + SequenceLength(text, start);
-    std::string_view part = StripSpace(text.substr(start, end - start));
-    if (!part.empty()) parts.emplace_back(part);
-    start = end;
-  }
-  return parts;
-}
-
-// Cuts `text` to at most `max_bytes`, never inside a UTF-8 sequence.
-std::string CutBytes(std::string_view text, size_t max_bytes) {
-  size_t end = 0;
-  while (end < text.size()) {
-    const size_t length = SequenceLength(text, end);
-    if (end + length > max_bytes) break;
-    end += length;
-  }
-  return std::string(text.substr(0, end));
 }
 
 // Cuts `label` to at most `max_chars` code points for a button title. A cut
@@ -174,12 +40,8 @@ std::string CutTitle(std::string_view label, size_t max_chars) {
   utf8proc_int32_t previous = -1;
   utf8proc_int32_t state = 0;
   for (size_t i = 0; i < label.size();) {
-    utf8proc_int32_t cp = -1;
-    const size_t length = SequenceLength(label, i);
-    if (length > 1 || static_cast<unsigned char>(label[i]) < 0x80) {
-      utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(&label[i]),
-                       static_cast<utf8proc_ssize_t>(length), &cp);
-    }
+    size_t length = 0;
+    const utf8proc_int32_t cp = DecodeUtf8(label, i, &length);
     const bool boundary =
         offsets.empty() || previous < 0 || cp < 0 ||
         utf8proc_grapheme_break_stateful(previous, cp, &state);
@@ -246,8 +108,8 @@ Received ReceiveWebhook(const MetaConfig& config, const Request& request,
     }
     received.messages = parse(root);
   } catch (const std::exception&) {
-    // The accessors above do not throw; this only guards against a library
-    // surprise turning into a crash on a hostile body.
+    // The accessors in json_fields.h do not throw; this only guards against a
+    // library surprise turning into a crash on a hostile body.
     return Refuse(400, "malformed body");
   }
   return received;
@@ -257,19 +119,20 @@ std::optional<std::string> WhatsAppText(const json& message,
                                         const std::string& type) {
   const std::string* text = nullptr;
   if (type == "text") {
-    text = StringField(Field(message, "text"), "body");
+    text = NestedString(message, "text", "body");
   } else if (type == "interactive") {
-    const json* interactive = Field(message, "interactive");
-    for (const char* kind : {"button_reply", "list_reply"}) {
-      const json* choice = interactive ? Field(*interactive, kind) : nullptr;
-      text = StringField(choice, "id");
-      if (text == nullptr) text = StringField(choice, "title");
-      if (text != nullptr) break;
+    if (const json* interactive = Member(message, "interactive")) {
+      for (const char* kind : {"button_reply", "list_reply"}) {
+        text = NestedString(*interactive, kind, "id");
+        if (text == nullptr) text = NestedString(*interactive, kind, "title");
+        if (text != nullptr) break;
+      }
     }
   } else if (type == "button") {
-    const json* button = Field(message, "button");
-    text = StringField(button, "payload");
-    if (text == nullptr || text->empty()) text = StringField(button, "text");
+    text = NestedString(message, "button", "payload");
+    if (text == nullptr || text->empty()) {
+      text = NestedString(message, "button", "text");
+    }
   }
   if (text == nullptr || text->empty()) return std::nullopt;
   return *text;
@@ -277,24 +140,24 @@ std::optional<std::string> WhatsAppText(const json& message,
 
 std::vector<Inbound> ParseWhatsApp(const json& root) {
   std::vector<Inbound> messages;
-  const std::string* object = StringField(&root, "object");
+  const std::string* object = StringMember(root, "object");
   if (object == nullptr || *object != "whatsapp_business_account") {
     return messages;
   }
   for (const json& entry : Items(root, "entry")) {
     for (const json& change : Items(entry, "changes")) {
-      const std::string* field = StringField(&change, "field");
-      const json* value = Field(change, "value");
+      const std::string* field = StringMember(change, "field");
+      const json* value = Member(change, "value");
       if (field == nullptr || *field != "messages" || value == nullptr) {
         continue;
       }
       const std::string* phone_number_id =
-          StringField(Field(*value, "metadata"), "phone_number_id");
+          NestedString(*value, "metadata", "phone_number_id");
       if (phone_number_id == nullptr) continue;
       for (const json& message : Items(*value, "messages")) {
-        const std::string* from = StringField(&message, "from");
-        const std::string* id = StringField(&message, "id");
-        const std::string* type = StringField(&message, "type");
+        const std::string* from = StringMember(message, "from");
+        const std::string* id = StringMember(message, "id");
+        const std::string* type = StringMember(message, "type");
         if (from == nullptr || id == nullptr || id->empty() ||
             type == nullptr) {
           continue;
@@ -317,7 +180,7 @@ std::vector<Inbound> ParseWhatsApp(const json& root) {
 }
 
 std::optional<std::string> Timestamp(const json& event) {
-  const json* timestamp = Field(event, "timestamp");
+  const json* timestamp = Member(event, "timestamp");
   if (timestamp == nullptr) return std::nullopt;
   if (timestamp->is_number_unsigned()) {
     return std::to_string(timestamp->get<std::uint64_t>());
@@ -334,12 +197,12 @@ std::optional<std::string> Timestamp(const json& event) {
 
 std::vector<Inbound> ParseMessenger(const json& root) {
   std::vector<Inbound> messages;
-  const std::string* object = StringField(&root, "object");
+  const std::string* object = StringMember(root, "object");
   if (object == nullptr || *object != "page") return messages;
   for (const json& entry : Items(root, "entry")) {
     for (const json& event : Items(entry, "messaging")) {
-      const std::string* sender = StringField(Field(event, "sender"), "id");
-      const std::string* page = StringField(Field(event, "recipient"), "id");
+      const std::string* sender = NestedString(event, "sender", "id");
+      const std::string* page = NestedString(event, "recipient", "id");
       if (sender == nullptr || page == nullptr || sender->empty() ||
           page->empty()) {
         continue;
@@ -348,21 +211,18 @@ std::vector<Inbound> ParseMessenger(const json& root) {
       inbound.conversation_id = absl::StrCat(*page, ":", *sender);
       if (!IsConversationId(inbound.conversation_id)) continue;
       const std::string* text = nullptr;
-      if (const json* message = Field(event, "message")) {
-        const json* echo = Field(*message, "is_echo");
-        if (echo != nullptr && echo->is_boolean() && echo->get<bool>()) {
-          continue;
-        }
-        text = StringField(Field(*message, "quick_reply"), "payload");
+      if (const json* message = Member(event, "message")) {
+        if (IsTrue(*message, "is_echo")) continue;
+        text = NestedString(*message, "quick_reply", "payload");
         if (text == nullptr || text->empty()) {
-          text = StringField(message, "text");
+          text = StringMember(*message, "text");
         }
-        const std::string* mid = StringField(message, "mid");
+        const std::string* mid = StringMember(*message, "mid");
         if (mid == nullptr) continue;
         inbound.message_id = *mid;
-      } else if (const json* postback = Field(event, "postback")) {
-        text = StringField(postback, "payload");
-        if (const std::string* mid = StringField(postback, "mid")) {
+      } else if (const json* postback = Member(event, "postback")) {
+        text = StringMember(*postback, "payload");
+        if (const std::string* mid = StringMember(*postback, "mid")) {
           inbound.message_id = *mid;
         } else if (std::optional<std::string> at = Timestamp(event)) {
           inbound.message_id = absl::StrCat("postback:", *sender, ":", *at);
@@ -400,7 +260,7 @@ std::optional<Address> ParseAddress(std::string_view conversation_id) {
 std::string MessagesUrl(const MetaConfig& config, const std::string& owner) {
   std::string_view base = config.api_base;
   while (!base.empty() && base.back() == '/') base.remove_suffix(1);
-  return absl::StrCat(Absl(base), "/", PercentEncode(owner), "/messages");
+  return absl::StrCat(ToAbsl(base), "/", PercentEncode(owner), "/messages");
 }
 
 // The reply's text as the bubbles to send, each within `max_units`, with the
@@ -413,7 +273,7 @@ std::vector<std::string> Bubbles(const Outbound& reply, size_t max_units) {
     if (bubbles.empty() && !reply.author.empty()) {
       text = absl::StrCat(reply.author, ": ", message);
     }
-    for (std::string& part : SplitText(text, max_units)) {
+    for (std::string& part : SplitAtWhitespace(text, max_units, Utf16Units)) {
       bubbles.push_back(std::move(part));
     }
   }
@@ -437,12 +297,12 @@ struct Bubble {
 
 absl::Status HttpError(std::string_view channel, size_t index, size_t count,
                        const bot::HttpResponse& response) {
-  std::string message = absl::StrCat(Absl(channel), ": message ", index + 1,
+  std::string message = absl::StrCat(ToAbsl(channel), ": message ", index + 1,
                                      " of ", count, ": HTTP ", response.status);
   // Graph's error code says what went wrong without echoing anything secret.
   const json body = json::parse(response.body, nullptr, false);
-  const json* error = body.is_discarded() ? nullptr : Field(body, "error");
-  const json* code = error != nullptr ? Field(*error, "code") : nullptr;
+  const json* error = Member(body, "error");
+  const json* code = error != nullptr ? Member(*error, "code") : nullptr;
   if (code != nullptr && code->is_number_integer()) {
     absl::StrAppend(&message, " (Graph error ", code->get<std::int64_t>(), ")");
   }
@@ -471,7 +331,7 @@ absl::StatusOr<bot::HttpResponse> PostJson(const PlatformApi* api,
   request.url = url;
   request.headers = {{"Authorization", absl::StrCat("Bearer ", token)},
                      {"Content-Type", "application/json"}};
-  request.body = Dump(body);
+  request.body = DumpJson(body);
   return api->Call(std::move(request));
 }
 
@@ -494,7 +354,7 @@ absl::Status SendBubbles(std::string_view channel, const PlatformApi* api,
         if (!response.ok()) {
           return absl::Status(
               response.status().code(),
-              absl::StrCat(Absl(channel), ": ", response.status().message()));
+              absl::StrCat(ToAbsl(channel), ": ", response.status().message()));
         }
         return HttpError(channel, i, bubbles.size(), *response);
       }
@@ -504,7 +364,7 @@ absl::Status SendBubbles(std::string_view channel, const PlatformApi* api,
     if (!response.ok()) {
       return absl::Status(
           response.status().code(),
-          absl::StrCat(Absl(channel), ": ", response.status().message()));
+          absl::StrCat(ToAbsl(channel), ": ", response.status().message()));
     }
     if (!IsSuccess(response)) {
       return HttpError(channel, i, bubbles.size(), *response);
@@ -561,7 +421,7 @@ absl::Status WhatsAppChannel::Send(const std::string& conversation_id,
         for (const std::string& label : labels) {
           list.push_back({{"type", "reply"},
                           {"reply",
-                           {{"id", CutBytes(label, kMaxButtonIdBytes)},
+                           {{"id", TruncateUtf8(label, kMaxButtonIdBytes)},
                             {"title", CutTitle(label, kMaxTitleChars)}}}});
         }
         rich.erase("text");
@@ -611,7 +471,7 @@ absl::Status MessengerChannel::Send(const std::string& conversation_id,
         quick_replies.push_back(
             {{"content_type", "text"},
              {"title", CutTitle(label, kMaxTitleChars)},
-             {"payload", CutBytes(label, kMaxQuickReplyPayloadBytes)}});
+             {"payload", TruncateUtf8(label, kMaxQuickReplyPayloadBytes)}});
       }
       json rich = bubble.plain;
       rich["message"]["quick_replies"] = std::move(quick_replies);

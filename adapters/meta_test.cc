@@ -3,18 +3,21 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <deque>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "adapters/fake_http_client.h"
 #include "bot/signing.h"
 
 namespace reconnect::adapters {
 namespace {
 
 using json = nlohmann::json;
+using ::reconnect::testing::FakeHttpClient;
+using ::reconnect::testing::HeaderOf;
+using ::reconnect::testing::ImmediateApi;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -25,30 +28,6 @@ constexpr char kToken[] = "wa-token";
 // V12 in adapters.md, verbatim.
 constexpr char kV12[] =
     R"({"object":"whatsapp_business_account","entry":[{"id":"0","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"16505551111","phone_number_id":"123456123"},"contacts":[{"profile":{"name":"test user name"},"wa_id":"16315551181"}],"messages":[{"from":"16315551181","id":"ABGGFlA5Fpa","timestamp":"1504902988","type":"text","text":{"body":"this is a text message"}}]}}]}]})";
-
-// Answers with queued results (200 when none are left) and records every
-// request.
-class FakeHttpClient : public bot::HttpClient {
- public:
-  absl::StatusOr<bot::HttpResponse> Send(
-      const bot::HttpRequest& request) override {
-    requests.push_back(request);
-    if (answers.empty()) return bot::HttpResponse{200, R"({"ok":true})"};
-    absl::StatusOr<bot::HttpResponse> answer = answers.front();
-    answers.pop_front();
-    return answer;
-  }
-
-  std::vector<bot::HttpRequest> requests;
-  std::deque<absl::StatusOr<bot::HttpResponse>> answers;
-};
-
-std::string HeaderOf(const bot::HttpRequest& request, const std::string& name) {
-  for (const auto& [key, value] : request.headers) {
-    if (key == name) return value;
-  }
-  return "";
-}
 
 json BodyOf(const bot::HttpRequest& request) {
   return json::parse(request.body, nullptr, false);
@@ -112,7 +91,7 @@ json WhatsAppBody(json entries) {
 class MetaTest : public ::testing::Test {
  protected:
   MetaTest()
-      : api_(&http_, RetryPolicy{}, [](absl::Duration) {}),
+      : api_(ImmediateApi(&http_)),
         whatsapp_(Config(), &api_),
         messenger_(Config(), &api_) {}
 

@@ -11,6 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "adapters/json_fields.h"
+#include "adapters/text.h"
 #include "bot/signing.h"
 
 namespace reconnect::adapters {
@@ -22,25 +24,6 @@ constexpr std::string_view kTimestampHeader = "X-Slack-Request-Timestamp";
 constexpr std::string_view kSignatureHeader = "X-Slack-Signature";
 constexpr size_t kMaxButtonText = 75;
 constexpr size_t kMaxButtonValue = 2000;
-
-// Returns object[key] when `object` is an object holding `key`, else null.
-const Json* Member(const Json& object, const char* key) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
-
-const std::string* StringMember(const Json& object, const char* key) {
-  const Json* value = Member(object, key);
-  return value == nullptr ? nullptr : value->get_ptr<const std::string*>();
-}
-
-// Returns object[outer][inner] when both exist and it is a string.
-const std::string* NestedString(const Json& object, const char* outer,
-                                const char* inner) {
-  const Json* value = Member(object, outer);
-  return value == nullptr ? nullptr : StringMember(*value, inner);
-}
 
 // Slack ids (T…, C…, U…) are short and alphanumeric. Checking them keeps
 // conversation ids printable, within 128 bytes, and free of the ':' that
@@ -54,34 +37,6 @@ bool IsSlackId(const std::string* id) {
     }
   }
   return true;
-}
-
-// Returns the length of the UTF-8 sequence at text[i], or 1 when no valid
-// sequence starts there, so that malformed text still moves forward.
-size_t SequenceLength(absl::string_view text, size_t i) {
-  const auto lead = static_cast<unsigned char>(text[i]);
-  size_t length = 1;
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4;
-  }
-  if (i + length > text.size()) return 1;
-  for (size_t k = 1; k < length; ++k) {
-    if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return 1;
-  }
-  return length;
-}
-
-// Keeps the first `max_chars` code points of `text`.
-std::string Truncate(absl::string_view text, size_t max_chars) {
-  size_t end = 0;
-  for (size_t chars = 0; end < text.size() && chars < max_chars; ++chars) {
-    end += SequenceLength(text, end);
-  }
-  return std::string(text.substr(0, end));
 }
 
 // Slack escapes these three in the text it sends, and asks for the same in
@@ -106,11 +61,6 @@ std::string WithoutLeadingMentions(absl::string_view text) {
     text.remove_prefix(close + 1);
   }
   return Unescape(absl::StripAsciiWhitespace(text));
-}
-
-// Invalid UTF-8 from the core is replaced rather than thrown on.
-std::string Dump(const Json& json) {
-  return json.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 Received Refuse(int status, std::string reason) {
@@ -205,13 +155,13 @@ Json Buttons(const std::vector<std::string>& labels) {
     if (buttons.size() == SlackChannel::kMaxButtons) break;
     // Slack refuses a button without text.
     if (label.empty()) continue;
-    buttons.push_back(
-        {{"type", "button"},
-         {"text",
-          {{"type", "plain_text"}, {"text", Truncate(label, kMaxButtonText)}}},
-         {"value", Truncate(label, kMaxButtonValue)},
-         {"action_id",
-          absl::StrCat("reconnect_quick_reply_", buttons.size())}});
+    buttons.push_back({{"type", "button"},
+                       {"text",
+                        {{"type", "plain_text"},
+                         {"text", TruncateCodePoints(label, kMaxButtonText)}}},
+                       {"value", TruncateCodePoints(label, kMaxButtonValue)},
+                       {"action_id", absl::StrCat("reconnect_quick_reply_",
+                                                  buttons.size())}});
   }
   return buttons;
 }
@@ -234,7 +184,7 @@ Outcome PostMessage(const SlackConfig& config, const PlatformApi& api,
   request.headers = {
       {"Authorization", absl::StrCat("Bearer ", config.bot_token)},
       {"Content-Type", "application/json; charset=utf-8"}};
-  request.body = Dump(message);
+  request.body = DumpJson(message);
   absl::StatusOr<bot::HttpResponse> response = api.Call(std::move(request));
   if (!response.ok()) {
     return {absl::Status(response.status().code(),
@@ -244,14 +194,13 @@ Outcome PostMessage(const SlackConfig& config, const PlatformApi& api,
   }
   const Json answer =
       Json::parse(response->body, nullptr, /*allow_exceptions=*/false);
-  const Json* ok = Member(answer, "ok");
-  const bool said_no = ok != nullptr && ok->is_boolean() && !ok->get<bool>();
+  const bool said_no = IsFalse(answer, "ok");
   const int code = response->status;
   if (code >= 200 && code < 300 && !said_no) return {absl::OkStatus(), false};
 
   std::string reason = absl::StrCat("slack chat.postMessage: HTTP ", code);
   if (const std::string* error = StringMember(answer, "error")) {
-    absl::StrAppend(&reason, ": ", Truncate(redact(*error), 100));
+    absl::StrAppend(&reason, ": ", TruncateCodePoints(redact(*error), 100));
   }
   const bool refused = said_no || (code >= 400 && code < 500);
   return {refused ? absl::FailedPreconditionError(reason)
@@ -270,8 +219,7 @@ bool VerifySlackSignature(std::string_view secret, std::string_view timestamp,
   for (char c : timestamp) {
     if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
   }
-  // This Abseil's string_view is its own type, not std's.
-  const absl::string_view ts(timestamp.data(), timestamp.size());
+  const absl::string_view ts = ToAbsl(timestamp);
   int64_t seconds = 0;
   if (!absl::SimpleAtoi(ts, &seconds) ||
       absl::AbsDuration(now - absl::FromUnixSeconds(seconds)) > max_skew) {
@@ -279,9 +227,7 @@ bool VerifySlackSignature(std::string_view secret, std::string_view timestamp,
   }
   const std::string expected = absl::StrCat(
       "v0=",
-      bot::HmacSha256Hex(
-          secret, absl::StrCat("v0:", ts, ":",
-                               absl::string_view(body.data(), body.size()))));
+      bot::HmacSha256Hex(secret, absl::StrCat("v0:", ts, ":", ToAbsl(body))));
   return bot::ConstantTimeEquals(signature, expected);
 }
 

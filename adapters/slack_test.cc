@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <deque>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -12,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "adapters/fake_http_client.h"
 #include "adapters/http_message.h"
 #include "adapters/platform_api.h"
 #include "bot/http_client.h"
@@ -21,6 +21,8 @@ namespace reconnect::adapters {
 namespace {
 
 using Json = nlohmann::json;
+using ::reconnect::testing::FakeHttpClient;
+using ::reconnect::testing::ImmediateApi;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
@@ -51,25 +53,6 @@ constexpr char kBotToken[] = "xoxb-1111-2222-secretvalue";
 constexpr char kTimestamp[] = "1700000000";
 const absl::Time kNow = absl::FromUnixSeconds(1700000000);
 
-// Answers with queued results (200 {"ok":true} once they run out) and
-// records every request.
-class FakeHttpClient : public bot::HttpClient {
- public:
-  absl::StatusOr<bot::HttpResponse> Send(
-      const bot::HttpRequest& request) override {
-    requests.push_back(request);
-    if (answers.empty()) return bot::HttpResponse{200, R"({"ok":true})"};
-    absl::StatusOr<bot::HttpResponse> answer = answers.front();
-    answers.pop_front();
-    return answer;
-  }
-
-  Json Body(size_t i) const { return Json::parse(requests.at(i).body); }
-
-  std::vector<bot::HttpRequest> requests;
-  std::deque<absl::StatusOr<bot::HttpResponse>> answers;
-};
-
 std::string Sign(const std::string& secret, const std::string& timestamp,
                  const std::string& body) {
   return "v0=" + bot::HmacSha256Hex(secret, "v0:" + timestamp + ":" + body);
@@ -78,8 +61,8 @@ std::string Sign(const std::string& secret, const std::string& timestamp,
 class SlackChannelTest : public ::testing::Test {
  protected:
   SlackChannelTest()
-      : api_(&http_, RetryPolicy{1, absl::Seconds(1), absl::ZeroDuration()},
-             [](absl::Duration) {}) {
+      : api_(ImmediateApi(
+            &http_, RetryPolicy{1, absl::Seconds(1), absl::ZeroDuration()})) {
     config_.signing_secret = kSecret;
     config_.bot_token = kBotToken;
   }

@@ -11,6 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
+#include "adapters/json_fields.h"
+#include "adapters/text.h"
 #include "bot/signing.h"
 
 namespace reconnect::adapters {
@@ -19,18 +21,6 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr std::string_view kSecretHeader = "X-Telegram-Bot-Api-Secret-Token";
-
-// Returns object[key] when `object` is an object holding `key`, else null.
-const Json* Member(const Json& object, const char* key) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
-
-const std::string* StringMember(const Json& object, const char* key) {
-  const Json* value = Member(object, key);
-  return value == nullptr ? nullptr : value->get_ptr<const std::string*>();
-}
 
 // Telegram ids are signed 64-bit; the parser stores non-negative numbers as
 // unsigned, so both forms are accepted when they fit.
@@ -47,11 +37,6 @@ std::optional<int64_t> IntegerMember(const Json& object, const char* key) {
     return static_cast<int64_t>(*i);
   }
   return std::nullopt;
-}
-
-bool IsTrue(const Json& object, const char* key) {
-  const Json* value = Member(object, key);
-  return value != nullptr && value->is_boolean() && value->get<bool>();
 }
 
 // Keeps a language code only when it looks like a BCP 47 tag, so nothing
@@ -82,27 +67,6 @@ std::optional<int64_t> ParseChatId(absl::string_view id) {
   return chat;
 }
 
-// Returns the length of the UTF-8 sequence at text[i], or 1 when no valid
-// sequence starts there, so that malformed text still moves forward.
-size_t SequenceLength(absl::string_view text, size_t i) {
-  const auto lead = static_cast<unsigned char>(text[i]);
-  size_t length = 1;
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4;
-  }
-  if (i + length > text.size()) return 1;
-  for (size_t k = 1; k < length; ++k) {
-    if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return 1;
-  }
-  return length;
-}
-
-bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
-
 Received Refuse(int status, std::string reason) {
   return Received{TextResponse(status, std::move(reason)), {}};
 }
@@ -118,22 +82,6 @@ Json Keyboard(const std::vector<std::string>& labels) {
   return Json{{"keyboard", std::move(rows)},
               {"one_time_keyboard", true},
               {"resize_keyboard", true}};
-}
-
-// Invalid UTF-8 from the core is replaced rather than thrown on.
-std::string Dump(const Json& json) {
-  return json.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
-// Keeps the start of `text`, whole UTF-8 sequences only.
-std::string Truncate(absl::string_view text, size_t max_bytes) {
-  size_t end = 0;
-  while (end < text.size()) {
-    const size_t next = end + SequenceLength(text, end);
-    if (next > max_bytes) break;
-    end = next;
-  }
-  return std::string(text.substr(0, end));
 }
 
 // The result of one sendMessage call. `refused` means Telegram answered and
@@ -154,7 +102,7 @@ Outcome SendMessage(const TelegramConfig& config, const PlatformApi& api,
   request.url =
       absl::StrCat(config.api_base, "/bot", config.bot_token, "/sendMessage");
   request.headers = {{"Content-Type", "application/json"}};
-  request.body = Dump(message);
+  request.body = DumpJson(message);
   absl::StatusOr<bot::HttpResponse> response = api.Call(std::move(request));
   if (!response.ok()) {
     return {absl::Status(response.status().code(),
@@ -164,14 +112,13 @@ Outcome SendMessage(const TelegramConfig& config, const PlatformApi& api,
   }
   const Json answer =
       Json::parse(response->body, nullptr, /*allow_exceptions=*/false);
-  const Json* ok = Member(answer, "ok");
-  const bool said_no = ok != nullptr && ok->is_boolean() && !ok->get<bool>();
+  const bool said_no = IsFalse(answer, "ok");
   const int code = response->status;
   if (code >= 200 && code < 300 && !said_no) return {absl::OkStatus(), false};
 
   std::string reason = absl::StrCat("telegram sendMessage: HTTP ", code);
   if (const std::string* description = StringMember(answer, "description")) {
-    absl::StrAppend(&reason, ": ", Truncate(redact(*description), 200));
+    absl::StrAppend(&reason, ": ", TruncateUtf8(redact(*description), 200));
   }
   const bool refused = said_no || (code >= 400 && code < 500);
   return {refused ? absl::FailedPreconditionError(reason)
@@ -180,45 +127,6 @@ Outcome SendMessage(const TelegramConfig& config, const PlatformApi& api,
 }
 
 }  // namespace
-
-std::vector<std::string> SplitTelegramText(std::string_view whole,
-                                           size_t max_length) {
-  // This Abseil's string_view is its own type, not std's.
-  const absl::string_view text(whole.data(), whole.size());
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (start < text.size()) {
-    while (start < text.size() && IsSpace(text[start])) ++start;
-    if (start == text.size()) break;
-    size_t end = start;
-    size_t units = 0;
-    size_t last_space = absl::string_view::npos;
-    while (end < text.size()) {
-      const size_t length = SequenceLength(text, end);
-      // Code points beyond the BMP take two UTF-16 code units.
-      const size_t cost = length == 4 ? 2 : 1;
-      if (units + cost > max_length) break;
-      if (IsSpace(text[end])) last_space = end;
-      units += cost;
-      end += length;
-    }
-    // Unless the rest fits or the window ends with a word, back up to the
-    // last whitespace; a word longer than a part is cut where the window
-    // ends.
-    if (end < text.size() && !IsSpace(text[end])) {
-      if (last_space != absl::string_view::npos) {
-        end = last_space;
-      } else if (end == start) {
-        end += SequenceLength(text, start);  // max_length < one code point
-      }
-    }
-    absl::string_view part =
-        absl::StripAsciiWhitespace(text.substr(start, end - start));
-    if (!part.empty()) parts.emplace_back(part);
-    start = end;
-  }
-  return parts;
-}
 
 TelegramChannel::TelegramChannel(TelegramConfig config, const PlatformApi* api)
     : config_(std::move(config)), api_(api) {
@@ -296,7 +204,8 @@ absl::Status TelegramChannel::Send(const std::string& conversation_id,
         i == 0 && !reply.author.empty()
             ? absl::StrCat(reply.author, ": ", reply.messages[i])
             : reply.messages[i];
-    for (std::string& part : SplitTelegramText(text, kMaxTextLength)) {
+    for (std::string& part :
+         SplitAtWhitespace(text, kMaxTextLength, Utf16Units)) {
       parts.push_back(std::move(part));
     }
   }

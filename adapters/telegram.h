@@ -18,8 +18,9 @@
 // so nothing needs escaping). Quick replies become a one-time reply
 // keyboard on the last bubble; when Telegram refuses that call, the bubble
 // is sent again without the keyboard, so the words always get through.
-// Bubbles longer than Telegram's limit are split at whitespace. The bot
-// token is part of every API URL, so it never appears in a returned status.
+// Bubbles longer than Telegram's limit are split at whitespace (see
+// SplitAtWhitespace in text.h). The bot token is part of every API URL, so
+// it never appears in a returned status.
 //
 // Thread-safe: the channel holds only its configuration.
 #ifndef RECONNECT_ADAPTERS_TELEGRAM_H_
@@ -28,7 +29,6 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -82,14 +82,6 @@ class TelegramChannel : public Channel {
   TelegramConfig config_;
   const PlatformApi* api_;
 };
-
-// Splits `text` into parts of at most `max_length` UTF-16 code units, at the
-// last whitespace that fits, or between two code points when a word alone is
-// longer. Never splits a UTF-8 sequence; a malformed byte counts as one code
-// unit. Parts are stripped of surrounding ASCII whitespace and never empty;
-// whitespace-only text yields no parts.
-std::vector<std::string> SplitTelegramText(std::string_view text,
-                                           size_t max_length);
 
 }  // namespace reconnect::adapters
 

@@ -3,7 +3,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <deque>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -12,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "adapters/fake_http_client.h"
 #include "adapters/platform_api.h"
 #include "bot/http_client.h"
 
@@ -19,6 +19,8 @@ namespace reconnect::adapters {
 namespace {
 
 using Json = nlohmann::json;
+using ::reconnect::testing::FakeHttpClient;
+using ::reconnect::testing::ImmediateApi;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
@@ -32,30 +34,11 @@ constexpr char kSecret[] = "s3cret-Token_1";
 constexpr char kBotToken[] = "123456:AAE-secret-bot-token";
 const absl::Time kNow = absl::FromUnixSeconds(1700000000);
 
-// Answers with queued results (200 {"ok":true} once they run out) and
-// records every request.
-class FakeHttpClient : public bot::HttpClient {
- public:
-  absl::StatusOr<bot::HttpResponse> Send(
-      const bot::HttpRequest& request) override {
-    requests.push_back(request);
-    if (answers.empty()) return bot::HttpResponse{200, R"({"ok":true})"};
-    absl::StatusOr<bot::HttpResponse> answer = answers.front();
-    answers.pop_front();
-    return answer;
-  }
-
-  Json Body(size_t i) const { return Json::parse(requests.at(i).body); }
-
-  std::vector<bot::HttpRequest> requests;
-  std::deque<absl::StatusOr<bot::HttpResponse>> answers;
-};
-
 class TelegramChannelTest : public ::testing::Test {
  protected:
   TelegramChannelTest()
-      : api_(&http_, RetryPolicy{1, absl::Seconds(1), absl::ZeroDuration()},
-             [](absl::Duration) {}) {
+      : api_(ImmediateApi(
+            &http_, RetryPolicy{1, absl::Seconds(1), absl::ZeroDuration()})) {
     config_.secret_token = kSecret;
     config_.bot_token = kBotToken;
   }
@@ -456,9 +439,8 @@ TEST_F(TelegramChannelTest, BotTokenNeverAppearsInAStatus) {
 }
 
 TEST_F(TelegramChannelTest, ServerErrorsAreRetriedByThePlatformApi) {
-  PlatformApi retrying(&http_,
-                       RetryPolicy{3, absl::Seconds(1), absl::Milliseconds(1)},
-                       [](absl::Duration) {});
+  const PlatformApi retrying = ImmediateApi(
+      &http_, RetryPolicy{3, absl::Seconds(1), absl::Milliseconds(1)});
   TelegramChannel channel(config_, &retrying);
   http_.answers = {bot::HttpResponse{502, ""}, bot::HttpResponse{502, ""},
                    bot::HttpResponse{200, R"({"ok":true})"}};
@@ -480,50 +462,6 @@ TEST_F(TelegramChannelTest, ConversationIdMustBeADecimalChatId) {
         << id;
   }
   EXPECT_THAT(http_.requests, IsEmpty());
-}
-
-// --- SplitTelegramText -------------------------------------------------------
-
-TEST(SplitTelegramText, ShortTextIsOnePart) {
-  EXPECT_EQ(SplitTelegramText("  hello there \n", 4096),
-            std::vector<std::string>{"hello there"});
-  EXPECT_THAT(SplitTelegramText(" \n\t ", 4096), IsEmpty());
-  EXPECT_THAT(SplitTelegramText("", 4096), IsEmpty());
-}
-
-TEST(SplitTelegramText, SplitsAtTheLastWhitespaceThatFits) {
-  EXPECT_EQ(SplitTelegramText("aaa bbb ccc", 7),
-            (std::vector<std::string>{"aaa bbb", "ccc"}));
-  EXPECT_EQ(SplitTelegramText("aaa bbb\nccc", 8),
-            (std::vector<std::string>{"aaa bbb", "ccc"}));
-  EXPECT_EQ(SplitTelegramText("aaaaaaaaaa bb", 4),
-            (std::vector<std::string>{"aaaa", "aaaa", "aa", "bb"}));
-}
-
-TEST(SplitTelegramText, NeverSplitsAUtf8Sequence) {
-  std::string accented;
-  for (int i = 0; i < 5000; ++i) accented += "\xC3\xA9";  // é
-  const std::vector<std::string> parts = SplitTelegramText(accented, 4096);
-  ASSERT_EQ(parts.size(), 2u);
-  EXPECT_EQ(parts[0].size(), 2u * 4096);
-  EXPECT_EQ(parts[1].size(), 2u * 904);
-}
-
-TEST(SplitTelegramText, CountsCharactersOutsideTheBmpTwice) {
-  std::string emoji;
-  for (int i = 0; i < 3000; ++i) emoji += "\xF0\x9F\x92\x99";  // blue heart
-  const std::vector<std::string> parts = SplitTelegramText(emoji, 4096);
-  ASSERT_EQ(parts.size(), 2u);
-  EXPECT_EQ(parts[0].size(), 4u * 2048);
-  EXPECT_EQ(parts[1].size(), 4u * 952);
-}
-
-TEST(SplitTelegramText, MalformedBytesStillMakeProgress) {
-  const std::string text = "\xF0\x9F\xFF\x80\x80\xC3";
-  const std::vector<std::string> parts = SplitTelegramText(text, 1);
-  EXPECT_EQ(absl::StrJoin(parts, ""), text);
-  EXPECT_EQ(SplitTelegramText("\xF0\x9F\x92\x99", 1),
-            std::vector<std::string>{"\xF0\x9F\x92\x99"});
 }
 
 }  // namespace

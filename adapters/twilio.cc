@@ -14,20 +14,18 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "adapters/text.h"
 #include "bot/signing.h"
 
 namespace reconnect::adapters {
 namespace {
 
 constexpr char kTwimlHeader[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
-constexpr size_t kMaxConversationId = 128;
 constexpr size_t kGsmSeptets = 160;
 constexpr size_t kUcs2Units = 70;
 // The room a part keeps for the reply's words however long the preview line
 // is configured; beyond one SMS, the phone joins the segments.
 constexpr size_t kMinPartRoom = 30;
-
-absl::string_view Absl(std::string_view s) { return {s.data(), s.size()}; }
 
 // --- Crypto ---
 
@@ -63,7 +61,7 @@ std::vector<std::string> UrlVariants(std::string_view url) {
   std::vector<std::string> variants = {std::string(url)};
   const size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return variants;
-  const absl::string_view scheme = Absl(url.substr(0, scheme_end));
+  const absl::string_view scheme = ToAbsl(url.substr(0, scheme_end));
   std::string_view default_port;
   if (absl::EqualsIgnoreCase(scheme, "https")) {
     default_port = "443";
@@ -88,12 +86,12 @@ std::vector<std::string> UrlVariants(std::string_view url) {
     colon = std::string_view::npos;
   }
   if (colon == std::string_view::npos) {
-    variants.push_back(absl::StrCat(Absl(url.substr(0, host_end)), ":",
-                                    Absl(default_port),
-                                    Absl(url.substr(host_end))));
+    variants.push_back(absl::StrCat(ToAbsl(url.substr(0, host_end)), ":",
+                                    ToAbsl(default_port),
+                                    ToAbsl(url.substr(host_end))));
   } else if (authority.substr(colon + 1) == default_port) {
-    variants.push_back(absl::StrCat(Absl(url.substr(0, host_start + colon)),
-                                    Absl(url.substr(host_end))));
+    variants.push_back(absl::StrCat(ToAbsl(url.substr(0, host_start + colon)),
+                                    ToAbsl(url.substr(host_end))));
   }
   return variants;
 }
@@ -109,44 +107,7 @@ std::optional<std::string> BodyHashParameter(std::string_view url) {
   return std::nullopt;
 }
 
-// --- UTF-8 and SMS alphabets ---
-
-bool IsContinuation(std::string_view text, size_t i, unsigned char low = 0x80,
-                    unsigned char high = 0xBF) {
-  if (i >= text.size()) return false;
-  const auto c = static_cast<unsigned char>(text[i]);
-  return c >= low && c <= high;
-}
-
-// Decodes the well-formed UTF-8 sequence at text[i], setting *length; a
-// malformed byte is returned as -1 with length 1.
-int32_t Decode(std::string_view text, size_t i, size_t* length) {
-  const auto c = static_cast<unsigned char>(text[i]);
-  *length = 1;
-  if (c < 0x80) return c;
-  auto cont = [&](size_t k) {
-    return static_cast<int32_t>(static_cast<unsigned char>(text[i + k]) & 0x3F);
-  };
-  if (c >= 0xC2 && c <= 0xDF && IsContinuation(text, i + 1)) {
-    *length = 2;
-    return ((c & 0x1F) << 6) | cont(1);
-  }
-  if (c >= 0xE0 && c <= 0xEF &&
-      IsContinuation(text, i + 1, c == 0xE0 ? 0xA0 : 0x80,
-                     c == 0xED ? 0x9F : 0xBF) &&
-      IsContinuation(text, i + 2)) {
-    *length = 3;
-    return ((c & 0x0F) << 12) | (cont(1) << 6) | cont(2);
-  }
-  if (c >= 0xF0 && c <= 0xF4 &&
-      IsContinuation(text, i + 1, c == 0xF0 ? 0x90 : 0x80,
-                     c == 0xF4 ? 0x8F : 0xBF) &&
-      IsContinuation(text, i + 2) && IsContinuation(text, i + 3)) {
-    *length = 4;
-    return ((c & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3);
-  }
-  return -1;
-}
+// --- SMS alphabets ---
 
 bool IsGsmBasic(int32_t cp) {
   if (cp == '\n' || cp == '\r') return true;
@@ -174,7 +135,7 @@ enum class Alphabet { kGsm, kUcs2 };
 Alphabet AlphabetOf(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
     size_t length = 0;
-    const int32_t cp = Decode(text, i, &length);
+    const int32_t cp = DecodeUtf8(text, i, &length);
     if (!IsGsmBasic(cp) && !IsGsmExtension(cp)) return Alphabet::kUcs2;
     i += length;
   }
@@ -185,84 +146,21 @@ size_t Capacity(Alphabet alphabet) {
   return alphabet == Alphabet::kGsm ? kGsmSeptets : kUcs2Units;
 }
 
-size_t Cost(int32_t cp, Alphabet alphabet) {
-  if (alphabet == Alphabet::kGsm) return IsGsmExtension(cp) ? 2 : 1;
-  return cp > 0xFFFF ? 2 : 1;
-}
+// A character of the extension table takes an escape septet too.
+size_t GsmSeptets(int32_t cp) { return IsGsmExtension(cp) ? 2 : 1; }
 
-size_t Cost(std::string_view text, Alphabet alphabet) {
-  size_t units = 0;
-  for (size_t i = 0; i < text.size();) {
-    size_t length = 0;
-    units += Cost(Decode(text, i, &length), alphabet);
-    i += length;
-  }
-  return units;
-}
-
-bool IsSpace(char c) {
-  return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' ||
-         c == '\v';
-}
-
-std::string_view StripSpace(std::string_view text) {
-  while (!text.empty() && IsSpace(text.front())) text.remove_prefix(1);
-  while (!text.empty() && IsSpace(text.back())) text.remove_suffix(1);
-  return text;
+// Phones send a character beyond the BMP in UCS-2 as a surrogate pair, so
+// UCS-2 parts are counted as UTF-16 is.
+UnitCounter UnitsOf(Alphabet alphabet) {
+  return alphabet == Alphabet::kGsm ? GsmSeptets : Utf16Units;
 }
 
 std::vector<std::string> Split(std::string_view text, Alphabet alphabet,
                                size_t capacity) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (true) {
-    while (start < text.size() && IsSpace(text[start])) ++start;
-    if (start >= text.size()) break;
-    size_t units = 0;
-    size_t i = start;
-    size_t last_space = std::string_view::npos;
-    size_t last_newline = std::string_view::npos;
-    size_t units_at_newline = 0;
-    bool fits = true;
-    while (i < text.size()) {
-      if (IsSpace(text[i])) {
-        last_space = i;
-        if (text[i] == '\n') {
-          last_newline = i;
-          units_at_newline = units;
-        }
-      }
-      size_t length = 0;
-      const size_t cost = Cost(Decode(text, i, &length), alphabet);
-      if (units + cost > capacity) {
-        fits = false;
-        break;
-      }
-      units += cost;
-      i += length;
-    }
-    size_t end = i;
-    if (!fits) {
-      // A line break keeps a list item whole, unless it would leave most of
-      // the SMS empty.
-      if (last_newline != std::string_view::npos &&
-          2 * units_at_newline >= capacity) {
-        end = last_newline;
-      } else if (last_space != std::string_view::npos) {
-        end = last_space;
-      }
-    }
-    // A capacity below one character must still make progress.
-    if (end == start) {
-      size_t length = 0;
-      Decode(text, start, &length);
-      end = start + length;
-    }
-    std::string_view part = StripSpace(text.substr(start, end - start));
-    if (!part.empty()) parts.emplace_back(part);
-    start = end;
-  }
-  return parts;
+  // A line break keeps a list item whole, unless it would leave most of the
+  // SMS empty.
+  return SplitAtWhitespace(text, capacity, UnitsOf(alphabet),
+                           BreakAt::kLineBreakInSecondHalf);
 }
 
 // Escapes text for a TwiML element. Characters XML 1.0 cannot carry at all
@@ -274,7 +172,7 @@ std::string XmlEscape(std::string_view text) {
   out.reserve(text.size());
   size_t length = 0;
   for (size_t i = 0; i < text.size(); i += length) {
-    const int32_t cp = Decode(text, i, &length);
+    const int32_t cp = DecodeUtf8(text, i, &length);
     if (cp < 0) {
       out += "\xEF\xBF\xBD";
       continue;
@@ -307,14 +205,6 @@ std::string XmlEscape(std::string_view text) {
 }
 
 // --- Conversation ids ---
-
-bool IsConversationId(std::string_view id) {
-  if (id.empty() || id.size() > kMaxConversationId) return false;
-  for (unsigned char c : id) {
-    if (c <= 0x20 || c >= 0x7F) return false;
-  }
-  return true;
-}
 
 struct Address {
   std::string ours;    // Twilio's To on inbound, From on outbound
@@ -408,10 +298,10 @@ Received TwilioSmsChannel::Receive(const Request& request, absl::Time) {
   if (!config_.public_url.empty()) {
     std::string_view base = config_.public_url;
     while (!base.empty() && base.back() == '/') base.remove_suffix(1);
-    url = absl::StrCat(Absl(base), request.target);
+    url = absl::StrCat(ToAbsl(base), request.target);
   } else if (!request.Header("Host").empty()) {
     url = absl::StrCat(request.tls ? "https" : "http", "://",
-                       Absl(request.Header("Host")), request.target);
+                       ToAbsl(request.Header("Host")), request.target);
   } else {
     return Refuse(403, "cannot rebuild the signed URL");
   }
@@ -431,7 +321,7 @@ Received TwilioSmsChannel::Receive(const Request& request, absl::Time) {
   Inbound inbound;
   const std::string_view to = FormValue(params, "To");
   const std::string_view from = FormValue(params, "From");
-  inbound.conversation_id = absl::StrCat(Absl(to), ":", Absl(from));
+  inbound.conversation_id = absl::StrCat(ToAbsl(to), ":", ToAbsl(from));
   inbound.message_id = std::string(FormValue(params, "MessageSid"));
   inbound.text = std::string(FormValue(params, "Body"));
   if (to.empty() || from.empty() ||
@@ -454,7 +344,7 @@ std::vector<std::string> TwilioSmsChannel::SmsParts(
     std::string_view text = StripSpace(message);
     if (text.empty()) continue;
     if (body.empty() && !reply.author.empty()) {
-      add_paragraph(absl::StrCat(reply.author, ": ", Absl(text)));
+      add_paragraph(absl::StrCat(reply.author, ": ", ToAbsl(text)));
     } else {
       add_paragraph(text);
     }
@@ -465,16 +355,16 @@ std::vector<std::string> TwilioSmsChannel::SmsParts(
     std::string_view text = StripSpace(label);
     if (text.empty()) continue;
     if (!choices.empty()) choices += "\n";
-    absl::StrAppend(&choices, ++number, " - ", Absl(text));
+    absl::StrAppend(&choices, ++number, " - ", ToAbsl(text));
   }
   if (!choices.empty()) add_paragraph(choices);
   if (body.empty()) return {};
 
   std::string_view preview = StripSpace(config_.preview_line);
   if (preview.empty()) return SplitForSms(body);
-  const std::string header = absl::StrCat(Absl(preview), "\n\n");
+  const std::string header = absl::StrCat(ToAbsl(preview), "\n\n");
   const Alphabet alphabet = AlphabetOf(absl::StrCat(header, body));
-  const size_t header_cost = Cost(header, alphabet);
+  const size_t header_cost = CountUnits(header, UnitsOf(alphabet));
   const size_t capacity = Capacity(alphabet);
   const size_t room = capacity >= header_cost + kMinPartRoom
                           ? capacity - header_cost
@@ -513,7 +403,7 @@ absl::Status TwilioSmsChannel::Send(const std::string& conversation_id,
   std::string_view base = config_.api_base;
   while (!base.empty() && base.back() == '/') base.remove_suffix(1);
   const std::string url =
-      absl::StrCat(Absl(base), "/2010-04-01/Accounts/",
+      absl::StrCat(ToAbsl(base), "/2010-04-01/Accounts/",
                    PercentEncode(config_.account_sid), "/Messages.json");
   const std::string credentials =
       absl::StrCat(config_.account_sid, ":", config_.auth_token);

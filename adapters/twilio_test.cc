@@ -4,14 +4,18 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <deque>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "adapters/fake_http_client.h"
+
 namespace reconnect::adapters {
 namespace {
 
+using ::reconnect::testing::FakeHttpClient;
+using ::reconnect::testing::HeaderOf;
+using ::reconnect::testing::ImmediateApi;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -30,28 +34,6 @@ Fields SdkParams() {
           {"From", "+14158675309"},
           {"To", "+18005551212"},
           {"Caller", "+14158675309"}};
-}
-
-class FakeHttpClient : public bot::HttpClient {
- public:
-  absl::StatusOr<bot::HttpResponse> Send(
-      const bot::HttpRequest& request) override {
-    requests.push_back(request);
-    if (answers.empty()) return bot::HttpResponse{201, "{}"};
-    absl::StatusOr<bot::HttpResponse> answer = answers.front();
-    answers.pop_front();
-    return answer;
-  }
-
-  std::vector<bot::HttpRequest> requests;
-  std::deque<absl::StatusOr<bot::HttpResponse>> answers;
-};
-
-std::string HeaderOf(const bot::HttpRequest& request, const std::string& name) {
-  for (const auto& [key, value] : request.headers) {
-    if (key == name) return value;
-  }
-  return "";
 }
 
 // The text of each <Message> of a TwiML body (which must hold no escapes).
@@ -207,7 +189,8 @@ Request SmsPost(const std::string& signed_url, const Fields& params) {
 
 class TwilioTest : public ::testing::Test {
  protected:
-  TwilioTest() : api_(&http_, RetryPolicy{}, [](absl::Duration) {}) {
+  TwilioTest() : api_(ImmediateApi(&http_)) {
+    http_.otherwise = bot::HttpResponse{201, "{}"};  // Twilio's "created"
     config_.auth_token = kAuthToken;
     config_.account_sid = "AC123";
     config_.public_url = "https://clinic.example/";

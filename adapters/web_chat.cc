@@ -56,13 +56,17 @@ std::string FirstLanguage(std::string_view header) {
   return tag.size() <= 35 ? tag : "";
 }
 
+json ResourceJson(const reconnect::v1::Resource& r) {
+  return {{"name", r.name()},
+          {"number", r.number()},
+          {"kind", r.kind()},
+          {"note", r.note()}};
+}
+
 json ReplyJson(const reconnect::v1::ConverseReply& reply) {
   json resources = json::array();
   for (const auto& r : reply.escalation().resources()) {
-    resources.push_back({{"name", r.name()},
-                         {"number", r.number()},
-                         {"kind", r.kind()},
-                         {"note", r.note()}});
+    resources.push_back(ResourceJson(r));
   }
   json quick = json::array();
   for (const auto& q : reply.quick_replies()) quick.push_back(q.label());
@@ -132,6 +136,10 @@ void WebChat::Handle(const Request& request,
   }
 
   std::string_view path = request.path;
+  if (path == "/v1/web/clinic") {
+    if (request.method != "GET") return finish(Error(405, "Use GET."));
+    return finish(Clinic(request));
+  }
   if (path.substr(0, sizeof(kPrefix) - 1) != kPrefix) {
     return finish(Error(404, "No such web chat resource."));
   }
@@ -165,6 +173,21 @@ void WebChat::Handle(const Request& request,
     return Events(request, id, std::make_shared<Forward>(later));
   }
   finish(Error(404, "No such resource."));
+}
+
+Response WebChat::Clinic(const Request& request) {
+  std::string locale(FormValue(ParseForm(request.query), "locale"));
+  if (locale.empty()) locale = FirstLanguage(request.Header("Accept-Language"));
+  auto info = guide_->Clinic(locale, options_.converse_deadline);
+  if (!info.ok()) {
+    return Error(503, "The guide cannot answer right now.");
+  }
+  json resources = json::array();
+  for (const auto& r : info->resources()) resources.push_back(ResourceJson(r));
+  return Json(200, json{{"clinic_name", info->name()},
+                        {"region", info->region()},
+                        {"emergency_number", info->emergency_number()},
+                        {"resources", resources}});
 }
 
 Response WebChat::Start() {

@@ -1,6 +1,10 @@
 // WebChat: the JSON-over-HTTP chat API for the widget and for any clinic's
 // own front end.
 //
+//   GET  /v1/web/clinic?locale=en-GB
+//       -> 200 {"clinic_name": "...", "region": "US",
+//               "emergency_number": "911", "resources": [...]}
+//       What to show before the first message.
 //   POST /v1/web/conversations
 //       -> 201 {"conversation_id": "<32 hex digits>"}
 //   POST /v1/web/conversations/{id}/messages
@@ -61,6 +65,7 @@ class WebChat {
   void Handle(const Request& request, std::shared_ptr<Responder> responder);
 
  private:
+  Response Clinic(const Request& request);
   Response Start();
   Response Send(const Request& request, const std::string& id);
   void Events(const Request& request, const std::string& id,

@@ -234,4 +234,14 @@ Reply Guide::FailSafe() {
   return reply;
 }
 
+ClinicCard Guide::Clinic(const std::string& locale) const {
+  ClinicCard card;
+  card.name = content_->clinic.name;
+  card.region = renderer_->RegionFor(locale);
+  const RegionResources& resources = renderer_->ResourcesFor(card.region);
+  card.emergency_number = resources.emergency_number;
+  card.resources = resources.resources;
+  return card;
+}
+
 }  // namespace reconnect::bot

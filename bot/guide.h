@@ -74,6 +74,14 @@ struct Message {
   std::string locale;               // BCP 47, may be empty
 };
 
+// What a chat window shows before the first message.
+struct ClinicCard {
+  std::string name;
+  std::string region;
+  std::string emergency_number;
+  std::vector<Resource> resources;
+};
+
 class Guide {
  public:
   // Returns a guide over the content in folder `intents_dir`. Fails with every
@@ -90,6 +98,9 @@ class Guide {
   // cannot be served: a missing or malformed conversation id, or binary data
   // that does not screen as a crisis.
   absl::StatusOr<Reply> Converse(const Message& message);
+
+  // The clinic's name and the crisis resources for a person with `locale`.
+  ClinicCard Clinic(const std::string& locale) const;
 
   const Content& content() const { return *content_; }
   // The hand-off desk, for operator actions; null without an escalation store.

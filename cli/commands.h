@@ -41,6 +41,10 @@ std::unique_ptr<service::Embedded> StartEmbedded(const ContentFlags& flags);
 // else ./intents when it exists, else the source tree's intents/ folder.
 std::string DefaultIntentsDir();
 
+// Returns the folder of web pages to serve when none is given:
+// $RECONNECT_WEB_DIR, else ./web when it exists, else the source tree's web/.
+std::string DefaultWebDir();
+
 // Loads the guide, printing every content problem to stderr on failure.
 std::unique_ptr<bot::Guide> LoadGuide(const ContentFlags& flags);
 
@@ -49,6 +53,7 @@ struct GatewayFlags {
   std::string http_address = "127.0.0.1:8080";
   std::string secrets_file;  // else $RECONNECT_SECRETS_FILE, else none
   std::vector<std::string> web_origins;
+  std::string web_dir;  // resolved by DefaultWebDir() when empty
 };
 void AddGatewayFlags(CLI::App* command, GatewayFlags* flags);
 

@@ -20,6 +20,9 @@ void AddGatewayFlags(CLI::App* command, GatewayFlags* flags) {
   command->add_option("--secrets", flags->secrets_file,
                       "File of NAME=value lines (mode 0600) with platform "
                       "secrets; the environment wins over it");
+  command->add_option("--web-dir", flags->web_dir,
+                      "Folder of the widget, demo page and operator console "
+                      "(default: $RECONNECT_WEB_DIR, else ./web)");
   command->add_option("--web-origin", flags->web_origins,
                       "Origin allowed to use the web chat API from a browser, "
                       "such as https://clinic.example (repeatable; also "
@@ -46,6 +49,12 @@ std::unique_ptr<adapters::Gateway> StartGateway(
   adapters::GatewayOptions options;
   options.http.address = flags.http_address;
   options.web.allowed_origins = flags.web_origins;
+  options.web_dir = flags.web_dir.empty() ? DefaultWebDir() : flags.web_dir;
+  if (!std::filesystem::is_directory(options.web_dir)) {
+    std::cerr << "reconnect: no web folder at " << options.web_dir
+              << "; serving the APIs without the widget and pages\n";
+    options.web_dir.clear();
+  }
   adapters::ReadWebOrigins(settings, &options);
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);

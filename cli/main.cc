@@ -84,6 +84,15 @@ std::string DefaultIntentsDir() {
   return RECONNECT_SOURCE_INTENTS_DIR;
 }
 
+std::string DefaultWebDir() {
+  if (const char* env = std::getenv("RECONNECT_WEB_DIR"); env && *env) {
+    return env;
+  }
+  std::error_code ec;
+  if (std::filesystem::is_regular_file("web/index.html", ec)) return "web";
+  return RECONNECT_SOURCE_WEB_DIR;
+}
+
 std::unique_ptr<bot::Guide> LoadGuide(const ContentFlags& flags) {
   bot::GuideOptions options;
   options.max_message_bytes = flags.max_message_bytes;

@@ -13,6 +13,17 @@ bot::Message FromProto(const reconnect::v1::ConverseRequest& request) {
   return message;
 }
 
+namespace {
+
+void ToProto(const bot::Resource& r, reconnect::v1::Resource* out) {
+  out->set_name(r.name);
+  out->set_number(r.number);
+  out->set_kind(r.kind);
+  out->set_note(r.note);
+}
+
+}  // namespace
+
 void ToProto(const bot::Reply& reply, reconnect::v1::ConverseReply* out) {
   for (const auto& m : reply.messages) out->add_messages(m);
   for (const auto& q : reply.quick_replies)
@@ -28,12 +39,19 @@ void ToProto(const bot::Reply& reply, reconnect::v1::ConverseReply* out) {
   escalation->set_id(reply.escalation_id);
   escalation->set_handed_off(reply.handed_off);
   for (const auto& r : reply.resources) {
-    auto* resource = escalation->add_resources();
-    resource->set_name(r.name);
-    resource->set_number(r.number);
-    resource->set_kind(r.kind);
-    resource->set_note(r.note);
+    ToProto(r, escalation->add_resources());
   }
+}
+
+grpc::Status GuideService::Clinic(grpc::ServerContext* /*context*/,
+                                  const reconnect::v1::ClinicRequest* request,
+                                  reconnect::v1::ClinicInfo* info) {
+  const bot::ClinicCard card = guide_->Clinic(request->locale());
+  info->set_name(card.name);
+  info->set_region(card.region);
+  info->set_emergency_number(card.emergency_number);
+  for (const auto& r : card.resources) ToProto(r, info->add_resources());
+  return grpc::Status::OK;
 }
 
 grpc::Status GuideService::Converse(

@@ -20,6 +20,9 @@ class GuideService final : public reconnect::v1::Guide::Service {
   grpc::Status Converse(grpc::ServerContext* context,
                         const reconnect::v1::ConverseRequest* request,
                         reconnect::v1::ConverseReply* reply) override;
+  grpc::Status Clinic(grpc::ServerContext* context,
+                      const reconnect::v1::ClinicRequest* request,
+                      reconnect::v1::ClinicInfo* info) override;
   grpc::Status Deliveries(
       grpc::ServerContext* context,
       const reconnect::v1::DeliveriesRequest* request,

@@ -51,6 +51,7 @@ class GatewayEndToEnd : public ::testing::Test {
     embedded_ = std::move(embedded).value();
     service::ServerOptions server_options;
     server_options.address = "127.0.0.1:0";
+    server_options.operator_token = "operator-token";
     auto server = service::Server::Start(embedded_->guide(), server_options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(server).value();
@@ -604,6 +605,74 @@ TEST_F(GatewayEndToEnd, WebChatCorsAllowsOnlyConfiguredOrigins) {
   auto refused = Call("POST", "/v1/web/conversations", "",
                       {{"Origin", "https://evil.example"}});
   EXPECT_EQ(refused.status, 403);
+}
+
+TEST_F(GatewayEndToEnd, WebClinicGivesTheRegionsEmergencyNumber) {
+  auto uk = Call("GET", "/v1/web/clinic?locale=en-GB", "");
+  ASSERT_EQ(uk.status, 200);
+  json info = json::parse(uk.body);
+  EXPECT_EQ(info["region"], "UK");
+  EXPECT_EQ(info["emergency_number"], "999");
+  EXPECT_FALSE(info["clinic_name"].get<std::string>().empty());
+  EXPECT_FALSE(info["resources"].empty());
+  auto us = Call("GET", "/v1/web/clinic", "", {{"Accept-Language", "en-US"}});
+  EXPECT_EQ(json::parse(us.body)["emergency_number"], "911");
+}
+
+// --- The operator console's API ---------------------------------------------
+
+TEST_F(GatewayEndToEnd, OperatorApiNeedsTheTokenAndDrivesTheHandOff) {
+  const std::string id = json::parse(
+      Call("POST", "/v1/web/conversations", "").body)["conversation_id"];
+  ASSERT_EQ(Call("POST", "/v1/web/conversations/" + id + "/messages",
+                 R"({"text":"please let me talk to a real person"})",
+                 {{"Content-Type", "application/json"}})
+                .status,
+            200);
+  EXPECT_EQ(Call("GET", "/v1/operator/escalations", "").status, 401);
+  EXPECT_EQ(Call("GET", "/v1/operator/escalations", "",
+                 {{"Authorization", "Bearer wrong"}})
+                .status,
+            401);
+  const std::vector<std::pair<std::string, std::string>> auth = {
+      {"Authorization", "Bearer operator-token"},
+      {"Content-Type", "application/json"}};
+  auto list = Call("GET", "/v1/operator/escalations?state=open", "", auth);
+  ASSERT_EQ(list.status, 200) << list.body;
+  json escalations = json::parse(list.body)["escalations"];
+  ASSERT_EQ(escalations.size(), 1u);
+  const std::string escalation = escalations[0]["id"];
+  EXPECT_EQ(escalations[0]["channel"], "web");
+  EXPECT_EQ(escalations[0]["state"], "open");
+
+  // A long-poll from the start sees it at once.
+  auto changes = Call("GET", "/v1/operator/changes?after=0&wait=5", "", auth);
+  ASSERT_EQ(changes.status, 200);
+  EXPECT_EQ(json::parse(changes.body)["escalations"][0]["id"], escalation);
+
+  const std::string base = "/v1/operator/escalations/" + escalation;
+  auto ack = Call("POST", base + "/acknowledge", R"({"person":"Sam"})", auth);
+  ASSERT_EQ(ack.status, 200) << ack.body;
+  EXPECT_EQ(json::parse(ack.body)["acknowledged_by"], "Sam");
+  EXPECT_EQ(Call("POST", base + "/messages",
+                 R"({"person":"Sam","text":"I'm here."})", auth)
+                .status,
+            200);
+  auto events = Call(
+      "GET", "/v1/web/conversations/" + id + "/events?after=0&wait=10", "");
+  EXPECT_EQ(json::parse(events.body)["events"][0]["text"], "I'm here.");
+  auto detail = Call("GET", base, "", auth);
+  EXPECT_EQ(json::parse(detail.body)["messages"].size(), 1u);
+  EXPECT_EQ(Call("POST", base + "/release", R"({"person":"Sam"})", auth).status,
+            200);
+  // No longer with a person.
+  EXPECT_EQ(Call("POST", base + "/release", R"({"person":"Sam"})", auth).status,
+            409);
+  EXPECT_EQ(Call("GET", "/v1/operator/escalations/nope", "", auth).status, 404);
+  // Another site's page cannot drive the console's API.
+  auto foreign = auth;
+  foreign.emplace_back("Origin", "https://evil.example");
+  EXPECT_EQ(Call("GET", "/v1/operator/escalations", "", foreign).status, 403);
 }
 
 // --- The gateway itself
