@@ -5,11 +5,19 @@
 #define RECONNECT_CLI_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <string>
+#include <vector>
 
-#include "adapters/gateway.h"
 #include "bot/guide.h"
 #include "service/embedded.h"
+
+namespace grpc {
+class Channel;
+}
+namespace reconnect::adapters {
+class Gateway;
+}
 
 namespace reconnect::cli {
 

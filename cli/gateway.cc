@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "absl/strings/str_join.h"
+#include "adapters/gateway.h"
 #include "cli/commands.h"
 
 namespace reconnect::cli {

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <thread>
 
+#include "adapters/gateway.h"
 #include "cli/commands.h"
 #include "service/embedded.h"
 #include "service/server.h"

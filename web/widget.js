@@ -336,7 +336,7 @@
   var retryBtn = el('button', { type: 'button', class: 'rc-retry', 'data-testid': 'retry', text: T.retry });
   var errorBox = el('div', { class: 'rc-error', 'data-testid': 'error', role: 'alert', hidden: true }, [errorText, retryBtn]);
   var input = el('textarea', {
-    class: 'rc-input', 'data-testid': 'input', id: uid + '-input', rows: '1', maxlength: '1000',
+    class: 'rc-input', 'data-testid': 'input', id: uid + '-input', rows: '1', maxlength: '4000',
     placeholder: T.placeholder, autocomplete: 'off'
   });
   var sendBtn = el('button', { type: 'submit', class: 'rc-send', 'data-testid': 'send', text: T.send });

@@ -80,7 +80,7 @@ describe('web chat widget', () => {
     const { context, page, seen } = await openDemo();
     try {
       // Neutral on every screen edge.
-      assert.equal(await page.title(), 'Harbor Clinic');
+      assert.equal(await page.title(), 'Reconnect Counselling');
       await openPanel(page);
       const panel = page.getByTestId('panel');
       assert.equal(await panel.getAttribute('role'), 'dialog');
@@ -168,7 +168,7 @@ describe('web chat widget', () => {
       await page.locator('[data-testid=quick-exit]:visible').click();
       await page.waitForURL(`${baseUrl}/neutral.html`);
       assert.equal(await page.evaluate(() => sessionStorage.length), 0);
-      assert.doesNotMatch(await page.content(), /Harbor|reconnect-widget/i);
+      assert.doesNotMatch(await page.content(), /Reconnect Counselling|reconnect-widget/i);
       // Back does not return to the clinic page (replace, not push).
       await page.goBack().catch(() => null);
       assert.notEqual(page.url(), `${baseUrl}/`);
@@ -383,7 +383,7 @@ describe('web chat widget', () => {
       const op = page.getByTestId('message-operator');
       await op.waitFor();
       const text = await op.innerText();
-      assert.match(text, /Sam from Harbor Clinic/);
+      assert.match(text, /Sam from Reconnect Counselling/);
       assert.match(text, /I'm here if you'd like to talk/);
       await waitFor(async () => (await page.getByTestId('message-guide').allInnerTexts()).some((t) => t.includes('Sam has left')), {
         message: 'the guide notice',
@@ -401,7 +401,7 @@ describe('web chat widget', () => {
     const { context, page } = await openDemo();
     try {
       await page.route('**/v1/web/clinic*', (route) =>
-        route.fulfill({ json: { clinic_name: 'Harbor Clinic', region: 'UK', emergency_number: '999', resources: [] } }),
+        route.fulfill({ json: { clinic_name: 'Reconnect Counselling', region: 'UK', emergency_number: '999', resources: [] } }),
       );
       await page.reload();
       await openPanel(page);
