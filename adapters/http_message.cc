@@ -1,7 +1,10 @@
 #include "adapters/http_message.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 
 namespace reconnect::adapters {
@@ -119,6 +122,24 @@ bool HasContentType(const Request& request, std::string_view type) {
   value = value.substr(0, value.find(';'));
   return absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(Absl(value)),
                                 Absl(type));
+}
+
+absl::StatusOr<LongPoll> ParseLongPoll(std::string_view query,
+                                       absl::Duration max_wait) {
+  const Fields fields = ParseForm(query);
+  LongPoll poll;
+  std::string_view text = FormValue(fields, "after");
+  if (!text.empty() && !absl::SimpleAtoi(Absl(text), &poll.after)) {
+    return absl::InvalidArgumentError("after must be a number.");
+  }
+  double seconds = 25;
+  text = FormValue(fields, "wait");
+  if (!text.empty() &&
+      (!absl::SimpleAtod(Absl(text), &seconds) || !(seconds >= 0))) {
+    return absl::InvalidArgumentError("wait must be a number of seconds.");
+  }
+  poll.wait = std::min(absl::Seconds(seconds), max_wait);
+  return poll;
 }
 
 }  // namespace reconnect::adapters

@@ -7,10 +7,14 @@
 #ifndef RECONNECT_ADAPTERS_HTTP_MESSAGE_H_
 #define RECONNECT_ADAPTERS_HTTP_MESSAGE_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace reconnect::adapters {
 
@@ -62,6 +66,18 @@ std::string_view FormValue(const Fields& fields, std::string_view name);
 // Whether the request's Content-Type is `type` ("application/json"),
 // ignoring parameters such as charset and letter case.
 bool HasContentType(const Request& request, std::string_view type);
+
+// A long-poll's query: `after` (the last sequence number seen, default 0)
+// and `wait` (seconds to wait for something newer, default 25, at most
+// `max_wait`).
+struct LongPoll {
+  int64_t after = 0;
+  absl::Duration wait;
+};
+// Returns the long-poll asked for, or InvalidArgument with a message for a
+// 400 when a value is not a number.
+absl::StatusOr<LongPoll> ParseLongPoll(std::string_view query,
+                                       absl::Duration max_wait);
 
 }  // namespace reconnect::adapters
 

@@ -53,5 +53,20 @@ TEST(TextResponse, EndsWithANewline) {
   EXPECT_EQ(response.body, "forbidden\n");
 }
 
+TEST(LongPoll, DefaultsCapsAndRefuses) {
+  auto poll = ParseLongPoll("", absl::Seconds(30));
+  ASSERT_TRUE(poll.ok());
+  EXPECT_EQ(poll->after, 0);
+  EXPECT_EQ(poll->wait, absl::Seconds(25));
+  poll = ParseLongPoll("after=42&wait=90", absl::Seconds(30));
+  EXPECT_EQ(poll->after, 42);
+  EXPECT_EQ(poll->wait, absl::Seconds(30));
+  EXPECT_EQ(ParseLongPoll("wait=0.5", absl::Seconds(30))->wait,
+            absl::Milliseconds(500));
+  EXPECT_FALSE(ParseLongPoll("after=x", absl::Seconds(30)).ok());
+  EXPECT_FALSE(ParseLongPoll("wait=-1", absl::Seconds(30)).ok());
+  EXPECT_FALSE(ParseLongPoll("wait=nan", absl::Seconds(30)).ok());
+}
+
 }  // namespace
 }  // namespace reconnect::adapters

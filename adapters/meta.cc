@@ -306,20 +306,7 @@ absl::Status HttpError(std::string_view channel, size_t index, size_t count,
   if (code != nullptr && code->is_number_integer()) {
     absl::StrAppend(&message, " (Graph error ", code->get<std::int64_t>(), ")");
   }
-  switch (response.status) {
-    case 400:
-      return absl::InvalidArgumentError(message);
-    case 401:
-      return absl::UnauthenticatedError(message);
-    case 403:
-      return absl::PermissionDeniedError(message);
-    case 404:
-      return absl::NotFoundError(message);
-    default:
-      return response.status >= 400 && response.status < 500
-                 ? absl::FailedPreconditionError(message)
-                 : absl::UnknownError(message);
-  }
+  return StatusForHttpError(response.status, message);
 }
 
 absl::StatusOr<bot::HttpResponse> PostJson(const PlatformApi* api,

@@ -200,22 +200,15 @@ Response OperatorApi::Call(const Request& request, const std::string& id,
 
 void OperatorApi::Changes(const Request& request, const std::string& token,
                           std::shared_ptr<Responder> responder) {
-  const Fields query = ParseForm(request.query);
-  int64_t after = 0;
-  double wait = 25;
-  std::string_view text = FormValue(query, "after");
-  if (!text.empty() && !absl::SimpleAtoi(std::string(text), &after)) {
+  absl::StatusOr<LongPoll> poll =
+      ParseLongPoll(request.query, absl::Seconds(30));
+  if (!poll.ok()) {
     metrics_->CountRequest("operator", 400);
-    return responder->Respond(Error(400, "after must be a number."));
+    return responder->Respond(Error(400, std::string(poll.status().message())));
   }
-  text = FormValue(query, "wait");
-  if (!text.empty() &&
-      (!absl::SimpleAtod(std::string(text), &wait) || !(wait >= 0))) {
-    metrics_->CountRequest("operator", 400);
-    return responder->Respond(Error(400, "wait must be seconds."));
-  }
+  const int64_t after = poll->after;
   auto context = std::make_shared<grpc::ClientContext>();
-  Prepare(context.get(), token, absl::Seconds(std::min(wait, 30.0)));
+  Prepare(context.get(), token, poll->wait);
   {
     absl::MutexLock lock(&mu_);
     if (shut_down_ || static_cast<int>(waiting_.size()) >= max_waiting_) {

@@ -40,4 +40,21 @@ absl::StatusOr<bot::HttpResponse> PlatformApi::Call(
   return last;
 }
 
+absl::Status StatusForHttpError(int http_status, std::string message) {
+  switch (http_status) {
+    case 400:
+      return absl::InvalidArgumentError(message);
+    case 401:
+      return absl::UnauthenticatedError(message);
+    case 403:
+      return absl::PermissionDeniedError(message);
+    case 404:
+      return absl::NotFoundError(message);
+    default:
+      return http_status >= 400 && http_status < 500
+                 ? absl::FailedPreconditionError(message)
+                 : absl::UnknownError(message);
+  }
+}
+
 }  // namespace reconnect::adapters

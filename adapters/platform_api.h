@@ -41,6 +41,12 @@ class PlatformApi {
   std::function<void(absl::Duration)> sleep_;
 };
 
+// The status for a platform API's refusal (HTTP `http_status`, 4xx or 5xx),
+// with `message`: 400 InvalidArgument, 401 Unauthenticated, 403
+// PermissionDenied, 404 NotFound, other 4xx FailedPrecondition, anything
+// else Unknown. The message must not hold a token.
+absl::Status StatusForHttpError(int http_status, std::string message);
+
 }  // namespace reconnect::adapters
 
 #endif  // RECONNECT_ADAPTERS_PLATFORM_API_H_

@@ -67,5 +67,19 @@ TEST_F(PlatformApiTest, GivesUpAfterTheLastAttemptWithoutTheUrl) {
   EXPECT_EQ(http_.requests.size(), 2u);
 }
 
+TEST(StatusForHttpError, MapsRefusals) {
+  EXPECT_EQ(StatusForHttpError(400, "m").code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(StatusForHttpError(401, "m").code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(StatusForHttpError(403, "m").code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(StatusForHttpError(404, "m").code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(StatusForHttpError(409, "m").code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(StatusForHttpError(502, "m").code(), absl::StatusCode::kUnknown);
+  EXPECT_EQ(StatusForHttpError(400, "why").message(), "why");
+}
+
 }  // namespace
 }  // namespace reconnect::adapters

@@ -439,20 +439,7 @@ absl::Status TwilioSmsChannel::Send(const std::string& conversation_id,
                         ")");
       }
     }
-    switch (response->status) {
-      case 400:
-        return absl::InvalidArgumentError(message);
-      case 401:
-        return absl::UnauthenticatedError(message);
-      case 403:
-        return absl::PermissionDeniedError(message);
-      case 404:
-        return absl::NotFoundError(message);
-      default:
-        return response->status >= 400 && response->status < 500
-                   ? absl::FailedPreconditionError(message)
-                   : absl::UnknownError(message);
-    }
+    return StatusForHttpError(response->status, message);
   }
   return absl::OkStatus();
 }

@@ -242,22 +242,14 @@ Response WebChat::Send(const Request& request, const std::string& id) {
 
 void WebChat::Events(const Request& request, const std::string& id,
                      std::shared_ptr<Responder> responder) {
-  const Fields query = ParseForm(request.query);
-  int64_t after = 0;
-  double wait = 25;
-  std::string_view text = FormValue(query, "after");
-  if (!text.empty() && !absl::SimpleAtoi(std::string(text), &after)) {
-    return responder->Respond(Error(400, "after must be a number."));
+  absl::StatusOr<LongPoll> poll =
+      ParseLongPoll(request.query, options_.max_wait);
+  if (!poll.ok()) {
+    return responder->Respond(Error(400, std::string(poll.status().message())));
   }
-  text = FormValue(query, "wait");
-  if (!text.empty() &&
-      (!absl::SimpleAtod(std::string(text), &wait) || !(wait >= 0))) {
-    return responder->Respond(Error(400, "wait must be a number of seconds."));
-  }
-  const absl::Duration wait_for =
-      std::min(absl::Seconds(wait), options_.max_wait);
+  const int64_t after = poll->after;
   const bool parked =
-      inbox_->Wait(id, after, clock_->Now() + wait_for,
+      inbox_->Wait(id, after, clock_->Now() + poll->wait,
                    [responder, after](std::vector<WebEvent> events) {
                      json list = json::array();
                      int64_t last = after;
